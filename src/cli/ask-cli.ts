@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import { readConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { openKnowledgeBase } from '../setup.js';
+import { answerToJson, answerToText } from './format-answer.js';
+import { progressPrinter, runCli } from './run-cli.js';
+
+const USAGE = `Usage: npm run ask -- [--json] [--k N] "<question>"
+
+Answers a question from the article by quoting the most relevant paragraphs.
+  --json   print exactly one JSON document on stdout (logs go to stderr)
+  --k N    how many paragraphs to return (1–10, default TOP_K or 3)`;
+
+runCli(async () => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: process.argv.slice(2),
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, k: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const question = positionals.join(' ').trim();
+  const k = values.k === undefined ? undefined : Number(values.k);
+  if (!question || (k !== undefined && !(Number.isInteger(k) && k >= 1 && k <= 10))) {
+    process.stderr.write(`${question ? '--k must be a whole number from 1 to 10' : 'Give a question.'}\n\n${USAGE}\n`);
+    return 2;
+  }
+
+  const config = readConfig();
+  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [config.discord.token] });
+  const knowledgeBase = await openKnowledgeBase(config, logger, progressPrinter());
+  try {
+    const answer = await knowledgeBase.ask(question, { k });
+    process.stdout.write(values.json ? `${JSON.stringify(answerToJson(answer))}\n` : answerToText(answer));
+    return 0;
+  } finally {
+    await knowledgeBase.close();
+  }
+});

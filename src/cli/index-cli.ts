@@ -1,0 +1,38 @@
+import { readConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { openKnowledgeBase } from '../setup.js';
+import { progressPrinter, runCli } from './run-cli.js';
+
+const USAGE = `Usage: npm run index [-- --force]
+
+Builds the index of the corpus (CORPUS_PATH) into INDEX_DIR, or confirms the
+persisted one is up to date. --force rebuilds even when nothing changed.`;
+
+runCli(async () => {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const unknown = args.filter((arg) => arg !== '--force');
+  if (unknown.length > 0) {
+    process.stderr.write(`Unknown argument: ${unknown.join(' ')}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const config = readConfig();
+  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [config.discord.token] });
+  const progress = progressPrinter();
+  const knowledgeBase = await openKnowledgeBase(config, logger, progress);
+  try {
+    let report = knowledgeBase.startReport;
+    if (args.includes('--force') && report.action === 'loaded') report = await knowledgeBase.reindex(progress);
+    const verb = report.action === 'loaded' ? 'Index is up to date' : 'Built the index';
+    process.stderr.write(
+      `${verb}: ${report.passages} passages (${report.windows} windows, ${report.embedded} embedded now) ` +
+        `with ${knowledgeBase.manifest.model.id} in ${config.indexDir} (${(report.durationMs / 1000).toFixed(1)} s).\n`,
+    );
+    return 0;
+  } finally {
+    await knowledgeBase.close();
+  }
+});

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+export type EmbeddingKind = 'query' | 'passage';
+
+/** What identifies a model's vector space: a persisted index is only valid for the same one. */
+export interface ModelInfo {
+  id: string;
+  dimensions: number;
+  /** The longest input, in tokens, the model reads without truncating. */
+  maxTokens: number;
+  queryPrefix: string;
+  passagePrefix: string;
+  quantized: boolean;
+  /** For local directories: a hash of the model's files, so swapping weights at the same path rebuilds. */
+  fingerprint: string;
+}
+
+/**
+ * Turns text into unit-length vectors. The core depends on this interface
+ * only, so a test or a benchmark can put any model behind it.
+ */
+export interface Embedder {
+  readonly info: ModelInfo;
+  /** Embeds texts (prefixes are added here, not by callers). */
+  embed(texts: readonly string[], kind: EmbeddingKind): Promise<Float32Array[]>;
+  /** Token counts including the prefix and special tokens, as the model will see them. */
+  countTokens(texts: readonly string[], kind: EmbeddingKind): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+export class ModelLoadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelLoadError';
+  }
+}
+
+export interface TransformersEmbedderOptions {
+  model: string;
+  isLocalDirectory: boolean;
+  cacheDir: string;
+  quantized: boolean;
+  queryPrefix: string;
+  passagePrefix: string;
+}
+
+interface WorkerError {
+  name: string;
+  message: string;
+  cause?: string;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+const workerUrl = new URL('./embedding-worker.mjs', import.meta.url);
+
+function fingerprintOf(options: TransformersEmbedderOptions): string {
+  if (!options.isLocalDirectory) return `hub:${options.model}`;
+  const hash = createHash('sha256');
+  for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {
+    const full = path.join(options.model, file);
+    if (existsSync(full)) hash.update(file).update(readFileSync(full));
+  }
+  // Hashing ~100 MB of weights at every start costs more than it is worth; size and mtime catch a swap.
+  const weights = path.join(options.model, 'onnx', options.quantized ? 'model_quantized.onnx' : 'model.onnx');
+  if (existsSync(weights)) {
+    const info = statSync(weights);
+    hash.update(`${info.size}:${info.mtimeMs}`);
+  }
+  return `dir:${hash.digest('hex').slice(0, 16)}`;
+}
+
+function explainLoadFailure(options: TransformersEmbedderOptions, error: WorkerError): ModelLoadError {
+  const offlineHint =
+    'To run without network access, put a transformers.js model directory (config.json, tokenizer.json, ' +
+    'tokenizer_config.json, onnx/model_quantized.onnx) on this machine and set EMBEDDING_MODEL to its path, ' +
+    'e.g. EMBEDDING_MODEL=./models/multilingual-e5-small.';
+  const detail = error.cause ? `${error.message} (${error.cause})` : error.message;
+  if (options.isLocalDirectory) {
+    return new ModelLoadError(
+      `The embedding model directory ${options.model} cannot be used: ${detail}. ` +
+        `EMBEDDING_MODEL must point at a transformers.js model directory (config.json, tokenizer.json, tokenizer_config.json, ` +
+        `onnx/${options.quantized ? 'model_quantized' : 'model'}.onnx).`,
+    );
+  }
+  const notFound = /could not locate|not found|404|401|unauthori[sz]ed/i.test(detail);
+  const reason = notFound
+    ? `the model hub has no such model (check the id; the default is Xenova/multilingual-e5-small)`
+    : `it could not be downloaded from the model hub (${detail})`;
+  return new ModelLoadError(`The embedding model "${options.model}" cannot be loaded: ${reason}. ${offlineHint}`);
+}
+
+/**
+ * transformers.js feature extraction (mean pooling, normalised) in a worker
+ * thread. A crashed worker is restarted on the next call.
+ */
+export class TransformersEmbedder implements Embedder {
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  private constructor(
+    private readonly options: TransformersEmbedderOptions,
+    public readonly info: ModelInfo,
+  ) {}
+
+  static async load(options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
+    const embedder = new TransformersEmbedder(options, {
+      id: options.model,
+      dimensions: 0,
+      maxTokens: 0,
+      queryPrefix: options.queryPrefix,
+      passagePrefix: options.passagePrefix,
+      quantized: options.quantized,
+      fingerprint: fingerprintOf(options),
+    });
+    const loaded = (await embedder.start()) as { dimensions: number; maxTokens: number };
+    embedder.info.dimensions = loaded.dimensions;
+    embedder.info.maxTokens = loaded.maxTokens;
+    return embedder;
+  }
+
+  private start(): Promise<unknown> {
+    const worker = new Worker(workerUrl, {
+      workerData: {
+        model: this.options.model,
+        isLocalDirectory: this.options.isLocalDirectory,
+        cacheDir: this.options.cacheDir,
+        quantized: this.options.quantized,
+      },
+      // Whatever the model library prints goes to stderr: stdout belongs to `ask --json`.
+      stdout: true,
+    });
+    worker.stdout.pipe(process.stderr);
+    worker.unref();
+    worker.on('message', (message: { id: number; result?: unknown; error?: WorkerError }) => {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      if (message.error) {
+        const error = new Error(message.error.message);
+        error.name = message.error.name;
+        (error as Error & { detail?: WorkerError }).detail = message.error;
+        pending.reject(error);
+      } else pending.resolve(message.result);
+    });
+    const failAll = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', (error) => failAll(error));
+    worker.on('exit', (code) => failAll(new Error(`the embedding worker exited with code ${code}`)));
+    this.worker = worker;
+    return this.call('init', {}).catch((error: Error & { detail?: WorkerError }) => {
+      void worker.terminate();
+      throw explainLoadFailure(this.options, error.detail ?? { name: error.name, message: error.message });
+    });
+  }
+
+  private call(type: string, payload: Record<string, unknown>): Promise<unknown> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error('the embedding worker is not running'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ type, id, ...payload });
+    }).finally(() => {
+      if (this.pending.size === 0) worker.unref();
+    });
+  }
+
+  private async ensureWorker(): Promise<void> {
+    if (!this.worker) await this.start();
+  }
+
+  private prefixed(texts: readonly string[], kind: EmbeddingKind): string[] {
+    const prefix = kind === 'query' ? this.info.queryPrefix : this.info.passagePrefix;
+    return texts.map((text) => prefix + text);
+  }
+
+  async embed(texts: readonly string[], kind: EmbeddingKind): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    await this.ensureWorker();
+    const { dimensions, data } = (await this.call('embed', { texts: this.prefixed(texts, kind) })) as {
+      dimensions: number;
+      data: Float32Array;
+    };
+    return texts.map((_, row) => data.subarray(row * dimensions, (row + 1) * dimensions));
+  }
+
+  async countTokens(texts: readonly string[], kind: EmbeddingKind): Promise<number[]> {
+    if (texts.length === 0) return [];
+    await this.ensureWorker();
+    return (await this.call('count', { texts: this.prefixed(texts, kind) })) as number[];
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+}

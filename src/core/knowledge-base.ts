@@ -1,0 +1,362 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { silentLogger } from '../logger.js';
+import { loadCorpus, type Corpus, type Passage } from './corpus.js';
+import type { Embedder } from './embedder.js';
+import {
+  createVectorIndex,
+  DEFAULT_HNSW,
+  INDEX_FORMAT_VERSION,
+  IndexUnavailableError,
+  packageVersions,
+  readSnapshot,
+  removeStale,
+  staleReason,
+  writeSnapshot,
+  type HnswParameters,
+  type IndexSnapshot,
+  type Manifest,
+  type WriteHooks,
+} from './index-store.js';
+import { LexicalIndex } from './lexical.js';
+import { toSimplifiedScript } from './normalize.js';
+import { QueryBatcher } from './query-batcher.js';
+import { defaultRelevanceThreshold, highlightSentences, rankPassages, type Highlight, type RankerMode, type RankedPassage } from './retrieval.js';
+import { windowsOf } from './windows.js';
+
+export type BuildPhase = 'reading' | 'embedding' | 'writing';
+
+export interface BuildProgress {
+  phase: BuildPhase;
+  done: number;
+  total: number;
+}
+
+export type ProgressListener = (progress: BuildProgress) => void;
+
+export interface KnowledgeBaseOptions {
+  corpusPath: string;
+  indexDir: string;
+  embedder: Embedder;
+  logger?: Logger;
+  /** Texts per forward pass, when indexing and when coalescing concurrent questions. */
+  batchSize?: number;
+  topK?: number;
+  /** Overrides the calibrated relevance threshold of the model. */
+  minScore?: number;
+  hnsw?: HnswParameters;
+  /** Coalesce concurrent questions into batched forward passes (on by default). */
+  batchQueries?: boolean;
+  writeHooks?: WriteHooks;
+}
+
+export interface AnswerPassage {
+  rank: number;
+  /** Relevance, 0–1: cosine similarity of the question to the passage's best window. */
+  score: number;
+  passage: Passage;
+  /** The sentence(s) that best answer the question, as ranges of `passage.text`. */
+  highlights: Highlight[];
+}
+
+export interface Answer {
+  question: string;
+  /** Whether any passage is relevant enough to quote; when false, `results` is empty. */
+  answered: boolean;
+  results: AnswerPassage[];
+  /** The relevance bar the top passage had to clear. */
+  threshold: number;
+  /** The best relevance seen, answered or not (for logs and calibration). */
+  bestScore: number;
+}
+
+export interface AskOptions {
+  k?: number;
+  mode?: RankerMode;
+}
+
+export interface IndexReport {
+  /** How the index came to be served: loaded as persisted, or built (and why). */
+  action: 'loaded' | 'built';
+  reason: string;
+  passages: number;
+  windows: number;
+  /** Windows embedded by this call: 0 on a warm start. */
+  embedded: number;
+  durationMs: number;
+  builtAt: string;
+}
+
+export interface ReindexReport extends IndexReport {
+  previousPassages: number;
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export class EmptyQuestionError extends Error {
+  constructor() {
+    super('The question is empty.');
+    this.name = 'EmptyQuestionError';
+  }
+}
+
+/**
+ * The retrieval core: owns the served index snapshot, answers questions from
+ * it, and rebuilds it without interrupting answers. No Discord in here.
+ */
+export class KnowledgeBase {
+  private current: IndexSnapshot;
+  private rebuilding: Promise<ReindexReport> | undefined;
+  private readonly progressListeners = new Set<ProgressListener>();
+  private readonly batcher: QueryBatcher | undefined;
+  readonly logger: Logger;
+
+  private constructor(
+    private readonly options: KnowledgeBaseOptions,
+    snapshot: IndexSnapshot,
+    readonly startReport: IndexReport,
+  ) {
+    this.current = snapshot;
+    this.logger = options.logger ?? silentLogger;
+    this.batcher = options.batchQueries === false ? undefined : new QueryBatcher(options.embedder, options.batchSize ?? 16);
+  }
+
+  /**
+   * Loads the persisted index when it matches the corpus and the model, and
+   * builds it otherwise (missing, stale, or damaged files, with a warning).
+   */
+  static async open(options: KnowledgeBaseOptions, onProgress?: ProgressListener): Promise<KnowledgeBase> {
+    const logger = options.logger ?? silentLogger;
+    const started = performance.now();
+    onProgress?.({ phase: 'reading', done: 0, total: 1 });
+    const corpus = await loadCorpus(options.corpusPath);
+    await removeStale(options.indexDir);
+
+    let reason: string;
+    try {
+      const snapshot = await readSnapshot(options.indexDir);
+      const stale = staleReason(snapshot.manifest, corpus.contentHash, options.embedder.info);
+      if (!stale) {
+        const report: IndexReport = {
+          action: 'loaded',
+          reason: 'the persisted index matches the corpus and the model',
+          passages: snapshot.manifest.passages.length,
+          windows: snapshot.manifest.windows.length,
+          embedded: 0,
+          durationMs: performance.now() - started,
+          builtAt: snapshot.manifest.builtAt,
+        };
+        logger.info({ passages: report.passages, builtAt: report.builtAt }, 'loaded the persisted index');
+        return new KnowledgeBase(options, snapshot, report);
+      }
+      reason = stale;
+      logger.info({ reason }, 'the persisted index is stale; rebuilding');
+    } catch (error) {
+      if (!(error instanceof IndexUnavailableError)) throw error;
+      reason = error.message;
+      if (error.reason === 'corrupt') logger.warn({ reason }, 'the persisted index is damaged; rebuilding it');
+      else logger.info({ reason }, 'building the index');
+    }
+
+    const { snapshot, embedded } = await buildSnapshot(corpus, options, onProgress);
+    const report: IndexReport = {
+      action: 'built',
+      reason,
+      passages: snapshot.manifest.passages.length,
+      windows: snapshot.manifest.windows.length,
+      embedded,
+      durationMs: performance.now() - started,
+      builtAt: snapshot.manifest.builtAt,
+    };
+    logger.info({ passages: report.passages, windows: report.windows, ms: Math.round(report.durationMs) }, 'built the index');
+    return new KnowledgeBase(options, snapshot, report);
+  }
+
+  get manifest(): Manifest {
+    return this.current.manifest;
+  }
+
+  get snapshot(): IndexSnapshot {
+    return this.current;
+  }
+
+  get embedder(): Embedder {
+    return this.options.embedder;
+  }
+
+  get isRebuilding(): boolean {
+    return this.rebuilding !== undefined;
+  }
+
+  get relevanceThreshold(): number {
+    return this.options.minScore ?? defaultRelevanceThreshold(this.options.embedder.info);
+  }
+
+  /** Ranked passages without the relevance decision: for evaluation and diagnostics. */
+  async rank(question: string, options: AskOptions = {}): Promise<RankedPassage[]> {
+    const snapshot = this.current; // one snapshot per question, even if a rebuild swaps mid-way
+    const cleaned = question.trim();
+    if (!cleaned) throw new EmptyQuestionError();
+    const mode = options.mode ?? 'hybrid';
+    const vector = mode === 'lexical' ? null : await this.embedQuestion(toSimplifiedScript(cleaned));
+    return rankPassages(snapshot, cleaned, vector, { mode, limit: options.k ?? this.options.topK ?? 3 });
+  }
+
+  /**
+   * The one function that answers a question, for every entry point: the
+   * best passages with scores and highlighted sentences, or `answered: false`
+   * when nothing clears the relevance bar.
+   */
+  async ask(question: string, options: AskOptions = {}): Promise<Answer> {
+    const k = options.k ?? this.options.topK ?? 3;
+    const ranked = await this.rank(question, { ...options, k });
+    const threshold = this.relevanceThreshold;
+    const scored = ranked.map((entry) => ({ entry, score: entry.denseScore ?? 0 }));
+    const bestScore = Math.max(0, ...scored.map(({ score }) => score));
+    const answered = ranked.length > 0 && bestScore >= threshold;
+    return {
+      question,
+      answered,
+      threshold,
+      bestScore,
+      results: answered
+        ? scored.map(({ entry, score }, index) => ({
+            rank: index + 1,
+            score,
+            passage: entry.passage,
+            highlights: highlightSentences(entry.passage.text, question),
+          }))
+        : [],
+    };
+  }
+
+  private async embedQuestion(text: string): Promise<Float32Array> {
+    if (this.batcher) return this.batcher.embed(text);
+    const [vector] = await this.options.embedder.embed([text], 'query');
+    return vector!;
+  }
+
+  /** Follow the progress of the rebuild in flight (if any); returns an unsubscribe function. */
+  onProgress(listener: ProgressListener): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  /**
+   * Re-reads the corpus and rebuilds the index. Questions keep being answered
+   * from the old snapshot until the new one is complete; a second call while a
+   * rebuild runs joins it; a failed rebuild leaves the old index serving.
+   */
+  reindex(onProgress?: ProgressListener): Promise<ReindexReport> {
+    if (onProgress) this.progressListeners.add(onProgress);
+    if (!this.rebuilding) {
+      this.rebuilding = this.rebuild().finally(() => {
+        this.rebuilding = undefined;
+        this.progressListeners.clear();
+      });
+    }
+    return this.rebuilding;
+  }
+
+  private async rebuild(): Promise<ReindexReport> {
+    const started = performance.now();
+    const previous = this.current.manifest;
+    const notify: ProgressListener = (progress) => {
+      for (const listener of this.progressListeners) {
+        try {
+          listener(progress);
+        } catch (error) {
+          this.logger.warn({ err: error }, 'a reindex progress listener failed');
+        }
+      }
+    };
+    notify({ phase: 'reading', done: 0, total: 1 });
+    const corpus = await loadCorpus(this.options.corpusPath);
+    const { snapshot, embedded } = await buildSnapshot(corpus, this.options, notify);
+    this.current = snapshot;
+
+    const before = new Map(previous.passages.map((passage) => [passage.id, passage.text]));
+    const after = new Map(snapshot.manifest.passages.map((passage) => [passage.id, passage.text]));
+    const report: ReindexReport = {
+      action: 'built',
+      reason: 'reindex requested',
+      passages: after.size,
+      windows: snapshot.manifest.windows.length,
+      embedded,
+      durationMs: performance.now() - started,
+      builtAt: snapshot.manifest.builtAt,
+      previousPassages: before.size,
+      added: [...after.keys()].filter((id) => !before.has(id)).length,
+      removed: [...before.keys()].filter((id) => !after.has(id)).length,
+      changed: [...after].filter(([id, text]) => before.has(id) && before.get(id) !== text).length,
+    };
+    this.logger.info({ ...report, durationMs: Math.round(report.durationMs) }, 'reindexed');
+    return report;
+  }
+
+  async close(): Promise<void> {
+    await this.rebuilding?.catch(() => undefined);
+    await this.options.embedder.close();
+  }
+}
+
+/** Embeds a corpus into a new snapshot and persists it atomically. */
+async function buildSnapshot(
+  corpus: Corpus,
+  options: KnowledgeBaseOptions,
+  onProgress?: ProgressListener,
+): Promise<{ snapshot: IndexSnapshot; embedded: number }> {
+  const started = performance.now();
+  const { embedder } = options;
+  const batchSize = options.batchSize ?? 16;
+  const hnsw = options.hnsw ?? DEFAULT_HNSW;
+
+  // Long paragraphs become overlapping sentence windows that point back to them.
+  const windowTexts: string[] = [];
+  const windows: number[] = [];
+  const countTokens = (texts: readonly string[]) => embedder.countTokens(texts, 'passage');
+  for (const [index, passage] of corpus.passages.entries()) {
+    for (const text of await windowsOf(toSimplifiedScript(passage.text), embedder.info.maxTokens, countTokens)) {
+      windowTexts.push(text);
+      windows.push(index);
+    }
+  }
+
+  const vectors = createVectorIndex(embedder.info.dimensions, windowTexts.length, hnsw);
+  onProgress?.({ phase: 'embedding', done: 0, total: windowTexts.length });
+  for (let start = 0; start < windowTexts.length; start += batchSize) {
+    const batch = windowTexts.slice(start, start + batchSize);
+    const embedded = await embedder.embed(batch, 'passage');
+    embedded.forEach((vector, offset) => vectors.addPoint(Array.from(vector), start + offset));
+    onProgress?.({ phase: 'embedding', done: Math.min(start + batchSize, windowTexts.length), total: windowTexts.length });
+  }
+
+  onProgress?.({ phase: 'writing', done: 0, total: 1 });
+  const lexical = LexicalIndex.build(corpus.passages.map((passage) => passage.text));
+  const manifest = await writeSnapshot(
+    options.indexDir,
+    {
+      manifest: {
+        formatVersion: INDEX_FORMAT_VERSION,
+        model: { ...embedder.info },
+        corpus: {
+          path: corpus.root,
+          contentHash: corpus.contentHash,
+          documents: corpus.documents.map(({ name, title, sections }) => ({ name, title, sections })),
+        },
+        passages: corpus.passages,
+        windows,
+        hnsw: { ...hnsw, space: 'cosine' },
+        builtAt: new Date().toISOString(),
+        buildMs: Math.round(performance.now() - started),
+        versions: packageVersions(),
+      },
+      vectors,
+      lexical,
+    },
+    options.writeHooks,
+  );
+  onProgress?.({ phase: 'writing', done: 1, total: 1 });
+  return { snapshot: { manifest, vectors, lexical }, embedded: windowTexts.length };
+}
