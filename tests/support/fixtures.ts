@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { Writable } from 'node:stream';
+import { parseConfig, type Config } from '../../src/config.js';
+import { createTinyModel, type TinyModelOptions } from './tiny-model.js';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+export const ARTICLE_PATH = path.join(PROJECT_ROOT, 'corpus', 'wang-weijia-deepseek-wall-street.txt');
+export const ARTICLE_TEXT = readFileSync(ARTICLE_PATH, 'utf8');
+
+const cleanups: string[] = [];
+
+/** A fresh temporary directory, removed by {@link removeTempDirs}. */
+export async function tempDir(prefix = 'article-bot-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  cleanups.push(dir);
+  return dir;
+}
+
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(cleanups.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+/** Builds the tiny offline model (never downloads) in a temporary directory. */
+export async function makeTinyModel(options: TinyModelOptions = {}): Promise<string> {
+  const dir = path.join(await tempDir('tiny-model-'), 'tiny-model');
+  return createTinyModel(dir, { vocabularyText: ARTICLE_TEXT, ...options });
+}
+
+/** A copy of the shipped corpus that a test may change freely. */
+export async function copyOfCorpus(): Promise<string> {
+  const dir = path.join(await tempDir('corpus-'), 'corpus');
+  await cp(path.join(PROJECT_ROOT, 'corpus'), dir, { recursive: true });
+  return dir;
+}
+
+/** Config as the program would parse it, pointed at test paths. */
+export function testConfig(overrides: Record<string, string>): Config {
+  return parseConfig({ LOG_LEVEL: 'silent', ...overrides }, PROJECT_ROOT);
+}
+
+export interface CapturedLogger {
+  logger: Logger;
+  lines: () => Array<Record<string, unknown>>;
+  text: () => string;
+}
+
+/** A pino logger whose JSON lines are kept in memory, for asserting on warnings. */
+export function capturingLogger(level = 'trace'): CapturedLogger {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(chunk.toString());
+      callback();
+    },
+  });
+  const logger = pino({ level }, stream);
+  return {
+    logger,
+    text: () => chunks.join(''),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
