@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from './support/fixtures.js';
+
+const run = promisify(execFile);
+const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+let modelDir: string;
+let indexDir: string;
+
+/** Runs a CLI as a user would, with only the settings given (no .env from the developer's checkout). */
+async function cli(script: string, args: string[], env: Record<string, string> = {}) {
+  const cwd = await tempDir('cli-cwd-');
+  try {
+    const { stdout, stderr } = await run(TSX, [path.join(PROJECT_ROOT, 'src', 'cli', script), ...args], {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        CORPUS_PATH: path.join(PROJECT_ROOT, 'corpus'),
+        EMBEDDING_MODEL: modelDir,
+        INDEX_DIR: indexDir,
+        LOG_FORMAT: 'json',
+        ...env,
+      },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+beforeAll(async () => {
+  modelDir = await makeTinyModel();
+  indexDir = await tempDir('cli-index-');
+});
+
+afterAll(removeTempDirs);
+
+describe('given `npm run index`', () => {
+  it('then the first run builds with progress on stderr and the second finds the index up to date', async () => {
+    const first = await cli('index-cli.ts', []);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/embedding \d+\/\d+/);
+    expect(first.stderr).toMatch(/Built the index: 25 passages/);
+    const second = await cli('index-cli.ts', []);
+    expect(second.stderr).toMatch(/Index is up to date: 25 passages \(\d+ windows, 0 embedded now\)/);
+    expect(second.stdout).toBe('');
+  });
+});
+
+describe('given `npm run ask -- --json`', () => {
+  it('then stdout is exactly one JSON document of the documented shape, quoting full paragraphs', async () => {
+    const { code, stdout, stderr } = await cli('ask-cli.ts', ['--json', '--k', '2', '杰文斯悖论说的是什么?']);
+    expect(code).toBe(0);
+    expect(stderr.length).toBeGreaterThan(0); // logs went to stderr
+    const document = JSON.parse(stdout) as Record<string, unknown>;
+    expect(Object.keys(document).sort()).toEqual(['answered', 'question', 'results']);
+    expect(document.question).toBe('杰文斯悖论说的是什么?');
+    expect(typeof document.answered).toBe('boolean');
+    const results = document.results as Array<Record<string, unknown>>;
+    expect(results.length).toBeLessThanOrEqual(2);
+    for (const [index, result] of results.entries()) {
+      expect(Object.keys(result).sort()).toEqual(['paragraph', 'rank', 'score', 'section', 'text']);
+      expect(result.rank).toBe(index + 1);
+      expect(typeof result.score).toBe('number');
+      expect(typeof result.paragraph).toBe('number');
+      expect(result.section === null || typeof result.section === 'string').toBe(true);
+      expect(typeof result.text).toBe('string');
+    }
+  });
+
+  it('then without --json it prints readable text naming section and paragraph', async () => {
+    const { code, stdout } = await cli('ask-cli.ts', ['博通的股价为什么上涨?']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/#1 .*paragraph \d+ +\(score \d\.\d{3}\)/);
+  });
+});
+
+describe('given bad input or settings', () => {
+  it('then a missing question prints usage and exits 2', async () => {
+    const { code, stderr } = await cli('ask-cli.ts', ['--json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Usage: npm run ask/);
+  });
+
+  it('then a bad setting names the variable and exits 1 without a stack trace', async () => {
+    const { code, stderr } = await cli('ask-cli.ts', ['question'], { TOP_K: 'many' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/TOP_K="many": expected a whole number/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('then an unusable model directory says which and what it needs, without a stack trace', async () => {
+    const empty = await tempDir('no-model-');
+    const { code, stderr } = await cli('ask-cli.ts', ['question'], { EMBEDDING_MODEL: empty });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`The embedding model directory ${empty} cannot be used`);
+    expect(stderr).toMatch(/onnx\/model_quantized\.onnx/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('then an unreadable corpus says so and exits 1', async () => {
+    const { code, stderr } = await cli('ask-cli.ts', ['question'], { CORPUS_PATH: '/nonexistent/article.txt' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/The corpus at \/nonexistent\/article\.txt cannot be read .*CORPUS_PATH/);
+  });
+
+  it('then a model id that cannot be downloaded says which model, why, and how to go offline', async () => {
+    // No model hub is reachable here (and in CI): this exercises the real download path's failure.
+    const { code, stderr } = await cli('ask-cli.ts', ['question'], {
+      EMBEDDING_MODEL: 'Xenova/no-such-model-for-tests',
+      MODEL_CACHE_DIR: await tempDir('cache-'),
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('The embedding model "Xenova/no-such-model-for-tests" cannot be loaded');
+    expect(stderr).toMatch(/set EMBEDDING_MODEL to its path/);
+  }, 60_000);
+});
