@@ -21,7 +21,7 @@ import {
 import { LexicalIndex } from './lexical.js';
 import { toSimplifiedScript } from './normalize.js';
 import { QueryBatcher } from './query-batcher.js';
-import { defaultRelevanceThreshold, highlightSentences, rankPassages, type Highlight, type RankerMode, type RankedPassage } from './retrieval.js';
+import { defaultRelevanceThreshold, highlightSentences, MIN_LEXICAL_COVERAGE, rankPassages, type Highlight, type RankerMode, type RankedPassage } from './retrieval.js';
 import { windowsOf } from './windows.js';
 
 export type BuildPhase = 'reading' | 'embedding' | 'writing';
@@ -54,6 +54,8 @@ export interface AnswerPassage {
   rank: number;
   /** Relevance, 0–1: cosine similarity of the question to the passage's best window. */
   score: number;
+  /** Share of the question's informative words the passage contains, 0–1 (0 when not matched lexically). */
+  coverage: number;
   passage: Passage;
   /** The sentence(s) that best answer the question, as ranges of `passage.text`. */
   highlights: Highlight[];
@@ -63,11 +65,16 @@ export interface Answer {
   question: string;
   /** Whether any passage is relevant enough to quote; when false, `results` is empty. */
   answered: boolean;
+  /** The top-k passages that are relevant enough to quote (by either bar), best first. */
   results: AnswerPassage[];
-  /** The relevance bar the top passage had to clear. */
+  /** The dense relevance bar (cosine) a passage may clear to be quoted. */
   threshold: number;
-  /** The best relevance seen, answered or not (for logs and calibration). */
+  /** The best dense relevance seen, answered or not (for logs and calibration). */
   bestScore: number;
+  /** The lexical bar: the share of the question a passage may cover instead. */
+  coverageThreshold: number;
+  /** The best coverage of the question by a ranked passage, answered or not. */
+  bestCoverage: number;
 }
 
 export interface AskOptions {
@@ -210,24 +217,33 @@ export class KnowledgeBase {
    */
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const k = options.k ?? this.options.topK ?? 3;
+    const snapshot = this.current;
     const ranked = await this.rank(question, { ...options, k });
     const threshold = this.relevanceThreshold;
-    const scored = ranked.map((entry) => ({ entry, score: entry.denseScore ?? 0 }));
-    const bestScore = Math.max(0, ...scored.map(({ score }) => score));
-    const answered = ranked.length > 0 && bestScore >= threshold;
+    const bestScore = Math.max(0, ...ranked.map((entry) => entry.denseScore ?? 0));
+    const bestCoverage = Math.max(0, ...ranked.map((entry) => entry.lexicalCoverage ?? 0));
+    // Either ranker can vouch for a passage: the dense one by a similarity
+    // calibrated for the model, the lexical one by the passage containing
+    // enough of the question's words (names and numbers, whatever the model).
+    // Only vouched-for passages are quoted: the rest of the top k is noise.
+    const relevant = ranked.filter(
+      (entry) => (entry.denseScore ?? 0) >= threshold || (entry.lexicalCoverage ?? 0) >= MIN_LEXICAL_COVERAGE,
+    );
+    const weigh = (term: string) => snapshot.lexical.termWeight(term);
     return {
       question,
-      answered,
+      answered: relevant.length > 0,
       threshold,
       bestScore,
-      results: answered
-        ? scored.map(({ entry, score }, index) => ({
-            rank: index + 1,
-            score,
-            passage: entry.passage,
-            highlights: highlightSentences(entry.passage.text, question),
-          }))
-        : [],
+      coverageThreshold: MIN_LEXICAL_COVERAGE,
+      bestCoverage,
+      results: relevant.map((entry, index) => ({
+        rank: index + 1,
+        score: entry.denseScore ?? 0,
+        coverage: entry.lexicalCoverage ?? 0,
+        passage: entry.passage,
+        highlights: highlightSentences(entry.passage.text, question, weigh),
+      })),
     };
   }
 

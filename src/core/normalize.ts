@@ -1,21 +1,40 @@
 import * as OpenCC from 'opencc-js';
 
-// Traditional (Taiwan, Hong Kong and generic) to simplified, the script the article is in.
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+// Traditional to simplified, the script the article is in. Character-level
+// converters (Taiwan, Hong Kong) are safe on any text; the Taiwan *phrase*
+// converter also maps Taiwanese vocabulary to the mainland's (輝達→英伟达,
+// 晶片→芯片, 軟體→软件, 執行長→首席执行官), but it would also rewrite
+// simplified text that happens to spell a Taiwanese word (程序→进程), so it
+// only runs on clauses that are written in traditional characters.
+const taiwanCharacters = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const taiwanPhrases = OpenCC.Converter({ from: 'twp', to: 'cn' });
 const hongKongToSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 
 const INVISIBLE = /[\u200B-\u200F\u2028-\u202F\u2060-\u206F\uFEFF]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+/** Clause boundaries: each clause is judged traditional or not on its own. */
+const CLAUSE = /([。！？!?；;，,、：:\n]+)/;
+
+function toSimplified(text: string): string {
+  const converted = text
+    .split(CLAUSE)
+    .map((clause) => {
+      const characters = taiwanCharacters(clause);
+      return characters === clause ? clause : taiwanPhrases(clause);
+    })
+    .join('');
+  return hongKongToSimplified(converted);
+}
 
 /**
  * Brings text into the form the index holds: NFKC (full-width letters and
- * digits become ASCII), simplified Chinese, no invisible or control
- * characters, lower case. Applied to passages and questions alike.
+ * digits become ASCII), simplified Chinese with mainland vocabulary, no
+ * invisible or control characters, lower case. Applied to passages and
+ * questions alike.
  */
 export function normalizeText(text: string): string {
-  const cleaned = text.normalize('NFKC').replace(INVISIBLE, '').replace(CONTROL, ' ');
-  return hongKongToSimplified(toSimplified(cleaned)).toLowerCase();
+  return toSimplified(text.normalize('NFKC').replace(INVISIBLE, '').replace(CONTROL, ' ')).toLowerCase();
 }
 
 /** Removes zero-width and control characters but keeps the script, for display and echoing. */
@@ -28,5 +47,5 @@ export function stripInvisible(text: string): string {
  * model sees (its tokenizer is cased; the lexical ranker lower-cases itself).
  */
 export function toSimplifiedScript(text: string): string {
-  return hongKongToSimplified(toSimplified(stripInvisible(text).normalize('NFKC')));
+  return toSimplified(stripInvisible(text).normalize('NFKC'));
 }

@@ -12,19 +12,30 @@ export interface RankedPassage {
   /** Cosine similarity of the passage's best-matching window to the question (0–1), null when not retrieved densely. */
   denseScore: number | null;
   denseRank: number | null;
+  /** BM25 score, null when the passage shares no term with the question (or the mode is dense). */
   lexicalScore: number | null;
   lexicalRank: number | null;
-  /** Reciprocal-rank-fusion score: the order of the final ranking. */
+  /** Share of the question's informative words the passage contains (0–1), null when not retrieved lexically. */
+  lexicalCoverage: number | null;
+  /** The score of the final ranking (see {@link rankPassages}). */
   fusedScore: number;
 }
-
-/** RRF's k: damps the weight of the very first ranks so neither ranker dominates alone. */
-const RRF_K = 60;
 
 /**
  * Ranks passages for a question by the dense ranker (hnswlib over windows,
  * windows of one paragraph collapsed to their best), the lexical ranker (BM25
- * over segmented words and bigrams), or both fused by reciprocal rank.
+ * over segmented words and bigrams), or both fused.
+ *
+ * Hybrid fusion is a convex combination of the two scores, each scaled to
+ * 0–1 over the candidates (BM25 divided by the best BM25; cosine min–max),
+ * with the lexical share α = √c, where c is how much of the question the best
+ * lexical match covers. A question whose words are all in one paragraph (a
+ * name, a number, a phrase of the article) is decided by the lexical ranker
+ * alone; one sharing nothing with the text (an English question about a
+ * Chinese article, a paraphrase) by the dense ranker alone; in between, both
+ * count, the exact matches somewhat more (the square root). Plain reciprocal
+ * rank fusion was measured worse (`npm run eval`): with 25 paragraphs its
+ * flat rank weights let a weak dense ranking outvote a decisive lexical one.
  */
 export function rankPassages(
   snapshot: IndexSnapshot,
@@ -33,7 +44,8 @@ export function rankPassages(
   options: { mode: RankerMode; limit: number },
 ): RankedPassage[] {
   const { manifest } = snapshot;
-  const candidates = Math.min(manifest.passages.length, Math.max(options.limit * 4, 20));
+  // The same candidate pool for any k up to 12, so the fused order (scaled over the pool) does not depend on k.
+  const candidates = Math.min(manifest.passages.length, Math.max(options.limit * 4, 50));
   const entries = new Map<number, RankedPassage>();
   const entry = (passageIndex: number): RankedPassage => {
     let found = entries.get(passageIndex);
@@ -45,6 +57,7 @@ export function rankPassages(
         denseRank: null,
         lexicalScore: null,
         lexicalRank: null,
+        lexicalCoverage: null,
         fusedScore: 0,
       };
       entries.set(passageIndex, found);
@@ -73,27 +86,58 @@ export function rankPassages(
       const current = entry(hit.passage);
       current.lexicalRank = position + 1;
       current.lexicalScore = hit.score;
+      current.lexicalCoverage = hit.coverage;
     });
   }
 
-  for (const ranked of entries.values()) {
-    ranked.fusedScore =
-      (ranked.denseRank !== null ? 1 / (RRF_K + ranked.denseRank) : 0) + (ranked.lexicalRank !== null ? 1 / (RRF_K + ranked.lexicalRank) : 0);
+  const ranked = [...entries.values()];
+  const dense = ranked.map((item) => item.denseScore).filter((score): score is number => score !== null);
+  const denseMin = Math.min(...dense);
+  const denseRange = Math.max(...dense) - denseMin;
+  const lexicalMax = Math.max(0, ...ranked.map((item) => item.lexicalScore ?? 0));
+  const coverage = Math.max(0, ...ranked.map((item) => item.lexicalCoverage ?? 0));
+  const lexicalShare = options.mode === 'lexical' ? 1 : options.mode === 'dense' || lexicalMax === 0 ? 0 : Math.sqrt(coverage);
+  for (const item of ranked) {
+    const denseNormalized = item.denseScore === null ? 0 : denseRange > 0 ? (item.denseScore - denseMin) / denseRange : 1;
+    const lexicalNormalized = lexicalMax > 0 ? (item.lexicalScore ?? 0) / lexicalMax : 0;
+    item.fusedScore = lexicalShare * lexicalNormalized + (1 - lexicalShare) * denseNormalized;
   }
-  return [...entries.values()]
-    .sort((left, right) => right.fusedScore - left.fusedScore || (right.denseScore ?? 0) - (left.denseScore ?? 0))
+  return ranked
+    .sort(
+      (left, right) =>
+        right.fusedScore - left.fusedScore ||
+        (right.lexicalScore ?? 0) - (left.lexicalScore ?? 0) ||
+        (right.denseScore ?? -1) - (left.denseScore ?? -1) ||
+        left.passageIndex - right.passageIndex,
+    )
     .slice(0, options.limit);
 }
 
 /**
- * The similarity above which a passage is taken to answer the question.
- * Calibrated per model family with `npm run eval`: e5 models place even
- * unrelated text around 0.75–0.8 by design, so their bar sits high.
+ * The dense similarity above which a passage is taken to answer the question,
+ * per model family. e5 models place even unrelated text around 0.75–0.8 by
+ * design (their training temperature compresses cosines), so their bar sits
+ * high, at 0.82 (from e5's published score range: the model cannot be
+ * downloaded in the offline checkout where the rest was measured). Other
+ * models get 0.5: on the tiny test model it declines every off-topic and most
+ * near-topic questions of the eval set (0.45 let two near-topic ones through).
+ * Run `npm run eval` with the model you deploy and set MIN_SCORE if its
+ * decline rates are off. The dense bar is one of two ways to be answered; see
+ * {@link MIN_LEXICAL_COVERAGE}.
  */
 export function defaultRelevanceThreshold(model: ModelInfo): number {
-  if (/e5/i.test(model.id)) return 0.82;
-  return 0.45;
+  if (/(^|[^a-z0-9])e5([^a-z0-9]|$)/i.test(model.id)) return 0.82;
+  return 0.5;
 }
+
+/**
+ * The lexical way to be answered, whatever the model: a quoted passage
+ * contains at least this share of the question's (idf-weighted) informative
+ * words. Off-topic questions share almost none (at most 0.15 on the eval
+ * set), while names, numbers and most questions using the article's words
+ * reach 0.25–1. Paraphrases that share fewer words must clear the dense bar.
+ */
+export const MIN_LEXICAL_COVERAGE = 0.25;
 
 /** A character range of a passage's text. */
 export interface Highlight {
@@ -103,12 +147,16 @@ export interface Highlight {
 
 /**
  * Picks the sentence(s) of a passage that best answer the question: the ones
- * sharing the most (idf-free, length-normalised) terms with it. A second
- * sentence is marked only when it scores nearly as well as the first.
+ * sharing the most question terms, each term weighted by how telling it is
+ * (`weigh`, the corpus idf when the index is at hand; else by its length, as
+ * names and words carry more than bigram overlaps), normalised gently for
+ * sentence length. A second sentence is marked only when it scores nearly as
+ * well as the first.
  */
-export function highlightSentences(text: string, question: string): Highlight[] {
+export function highlightSentences(text: string, question: string, weigh?: (term: string) => number): Highlight[] {
   const questionTerms = new Set(lexicalTerms(question));
   if (questionTerms.size === 0) return [];
+  const weight = weigh ?? ((term: string) => Math.min(3, [...term].length));
   const sentences = splitSentences(text);
   let offset = 0;
   const scored = sentences.map((sentence) => {
@@ -116,8 +164,7 @@ export function highlightSentences(text: string, question: string): Highlight[] 
     offset = start + sentence.length;
     const terms = lexicalTerms(sentence);
     const shared = new Set(terms.filter((term) => questionTerms.has(term)));
-    // Longer terms (names, numbers, words) carry more than bigram overlaps.
-    const score = [...shared].reduce((sum, term) => sum + Math.min(3, [...term].length), 0) / Math.sqrt(1 + terms.length / 8);
+    const score = [...shared].reduce((sum, term) => sum + weight(term), 0) / Math.sqrt(1 + terms.length / 8);
     const trimmedEnd = start + sentence.replace(/\s+$/, '').length;
     return { start, end: trimmedEnd, score };
   });
