@@ -18,7 +18,11 @@ export function answerToJson(answer: Answer) {
 /** Readable text: each paragraph with its place in the article, best sentences between » «. */
 export function answerToText(answer: Answer): string {
   if (!answer.answered) {
-    return `The article does not seem to answer that (best relevance ${answer.bestScore.toFixed(2)}, needed ${answer.threshold.toFixed(2)}).\n`;
+    return (
+      `The article does not seem to answer that: no paragraph is similar enough ` +
+      `(best ${answer.bestScore.toFixed(2)}, needed ${answer.threshold.toFixed(2)}) ` +
+      `or shares enough of the question's words (best ${answer.bestCoverage.toFixed(2)}, needed ${answer.coverageThreshold.toFixed(2)}).\n`
+    );
   }
   return answer.results
     .map((result) => {

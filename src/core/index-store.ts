@@ -5,7 +5,7 @@ import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { CorpusDocument, Passage } from './corpus.js';
 import type { ModelInfo } from './embedder.js';
-import { LexicalIndex, type SerializedLexicalIndex } from './lexical.js';
+import { LexicalFormatMismatch, LexicalIndex, type SerializedLexicalIndex } from './lexical.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type VectorIndex = InstanceType<typeof HierarchicalNSW>;
@@ -52,7 +52,8 @@ export interface IndexSnapshot {
 
 export class IndexUnavailableError extends Error {
   constructor(
-    readonly reason: 'missing' | 'corrupt',
+    /** missing: never built; outdated: built by another version of this program; corrupt: damaged files. */
+    readonly reason: 'missing' | 'outdated' | 'corrupt',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -210,8 +211,11 @@ export async function readSnapshot(indexDir: string): Promise<IndexSnapshot> {
   } catch (error) {
     throw new IndexUnavailableError('corrupt', `the index manifest in ${directory} is missing or unreadable`, { cause: error });
   }
-  if (manifest.formatVersion !== INDEX_FORMAT_VERSION || !manifest.files || !Array.isArray(manifest.passages)) {
+  if (!manifest.files || !Array.isArray(manifest.passages)) {
     throw new IndexUnavailableError('corrupt', `the index manifest in ${directory} has an unknown format`);
+  }
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
+    throw new IndexUnavailableError('outdated', `the index in ${directory} was written by another version of the bot`);
   }
 
   const contents: Record<string, Buffer> = {};
@@ -237,6 +241,7 @@ export async function readSnapshot(indexDir: string): Promise<IndexSnapshot> {
     if (lexical.size !== manifest.passages.length) throw new Error('lexical index size differs from the manifest');
     return { manifest, vectors, lexical };
   } catch (error) {
+    if (error instanceof LexicalFormatMismatch) throw new IndexUnavailableError('outdated', error.message, { cause: error });
     throw new IndexUnavailableError('corrupt', `the index in ${directory} cannot be loaded: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -163,6 +163,7 @@ export class KnowledgeBase {
       if (!(error instanceof IndexUnavailableError)) throw error;
       reason = error.message;
       if (error.reason === 'corrupt') logger.warn({ reason }, 'the persisted index is damaged; rebuilding it');
+      else if (error.reason === 'outdated') logger.info({ reason }, 'the persisted index is from another version; rebuilding it');
       else logger.info({ reason }, 'building the index');
     }
 

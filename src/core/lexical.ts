@@ -31,6 +31,11 @@ const WORD = /[\p{L}\p{N}]/u;
 /** Bump when {@link lexicalTerms} changes: persisted indexes hold terms, so older ones must be rebuilt. */
 export const LEXICAL_FORMAT_VERSION = 2;
 
+/** A well-formed lexical index from another analyzer version: outdated, not damaged. */
+export class LexicalFormatMismatch extends Error {
+  override name = 'LexicalFormatMismatch';
+}
+
 /** Identifies the stop-word list, so editing it alone also invalidates persisted terms. */
 const ANALYZER = createHash('sha256').update([...STOP_WORDS].join(' ')).digest('hex').slice(0, 16);
 
@@ -131,8 +136,10 @@ export class LexicalIndex {
 
   /** Rejects any other format or stop-word list: terms made by other rules would not match today's questions. */
   static fromJSON(data: SerializedLexicalIndex): LexicalIndex {
-    if (data?.version !== LEXICAL_FORMAT_VERSION || !Array.isArray(data.documents)) throw new Error('unsupported lexical index format');
-    if (data.analyzer !== ANALYZER) throw new Error('the lexical index was built with other stop words');
+    if (!Array.isArray(data?.documents)) throw new Error('unsupported lexical index format');
+    if (data.version !== LEXICAL_FORMAT_VERSION || data.analyzer !== ANALYZER) {
+      throw new LexicalFormatMismatch('the lexical index was built by another version of the analyzer');
+    }
     return new LexicalIndex(data);
   }
 

@@ -97,6 +97,23 @@ describe('given a persisted index', () => {
   });
 });
 
+describe('given an index written by another version of the bot', () => {
+  it('then it is rebuilt as outdated, without a damage warning', async () => {
+    const options = await fixture();
+    await KnowledgeBase.open(options);
+    const current = (await readFile(path.join(options.indexDir, 'CURRENT'), 'utf8')).trim();
+    const manifestFile = path.join(options.indexDir, current, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { formatVersion: number };
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 0 }));
+
+    const captured = capturingLogger();
+    const reopened = await KnowledgeBase.open({ ...options, logger: captured.logger });
+    expect(reopened.startReport.action).toBe('built');
+    expect(reopened.startReport.reason).toMatch(/another version/);
+    expect(captured.lines().some((line) => (line.level as number) >= 40)).toBe(false);
+  });
+});
+
 describe('given a write that is interrupted before it is made current', () => {
   it('then the previous index stays current and intact, and the leftovers are cleaned on the next start', async () => {
     const options = await fixture();
