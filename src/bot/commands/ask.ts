@@ -1,0 +1,40 @@
+import { localizations, t } from '../i18n.js';
+import { answerQuestion, validQuestion } from '../questions.js';
+import { respond } from '../replies.js';
+import { commandBuilder, type SlashCommand } from './command.js';
+
+/** `/ask question:<text> private:<boolean>`: quotes the passages of the article that answer the question. */
+export const ask: SlashCommand = {
+  name: 'ask',
+  data: (config) =>
+    commandBuilder('ask', 'askDescription')
+      .addStringOption((option) =>
+        option
+          .setName('question')
+          .setNameLocalizations(localizations({ name: 'question' }))
+          .setDescription(t('en', 'askQuestionDescription'))
+          .setDescriptionLocalizations(localizations({ key: 'askQuestionDescription' }))
+          .setRequired(true)
+          .setMaxLength(config.limits.maxQuestionLength),
+      )
+      .addBooleanOption((option) =>
+        option
+          .setName('private')
+          .setNameLocalizations(localizations({ name: 'private' }))
+          .setDescription(t('en', 'askPrivateDescription'))
+          .setDescriptionLocalizations(localizations({ key: 'askPrivateDescription' }))
+          .setRequired(false),
+      )
+      .toJSON(),
+
+  async execute(interaction, context) {
+    // Checked here too: Discord enforces max_length only for clients that respect the registered definition.
+    const question = validQuestion(interaction.options.getString('question', true), context.config.limits.maxQuestionLength);
+    const ephemeral = interaction.options.getBoolean('private') ?? false;
+    await respond(
+      interaction,
+      async () => answerQuestion(await context.knowledge.whenReady(), question, { language: context.language, echoQuestion: true }),
+      { ephemeral, deferNow: context.knowledge.current === undefined },
+    );
+  },
+};

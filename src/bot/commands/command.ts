@@ -1,0 +1,40 @@
+import {
+  ApplicationIntegrationType,
+  InteractionContextType,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Config } from '../../config.js';
+import type { BotContext } from '../context.js';
+import { COMMAND_NAMES, localizations, t, type Language, type MessageKey } from '../i18n.js';
+
+export type CommandName = 'ask' | 'about' | 'help' | 'reindex';
+
+/** What a command handler gets: the bot's context and the language to answer in. */
+export interface CommandContext extends BotContext {
+  language: Language;
+}
+
+/** One slash command: its definition as registered with Discord, and its handler. */
+export interface SlashCommand {
+  readonly name: CommandName;
+  /** The definition depends on settings (the question length limit), so it is built from the config. */
+  data(config: Config): RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /** Handles an invocation. Errors are not caught here: they go to the one error handler. */
+  execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+}
+
+/**
+ * A command's common definition: its English name and description with
+ * their Chinese localizations, usable in servers and in DMs with the bot.
+ */
+export function commandBuilder(name: CommandName & keyof typeof COMMAND_NAMES, description: MessageKey): SlashCommandBuilder {
+  return new SlashCommandBuilder()
+    .setName(name)
+    .setNameLocalizations(localizations({ name }))
+    .setDescription(t('en', description))
+    .setDescriptionLocalizations(localizations({ key: description }))
+    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall);
+}

@@ -1,0 +1,22 @@
+import type { Config } from '../config.js';
+import type { KnowledgeBase } from '../core/knowledge-base.js';
+import type { Logger } from '../logger.js';
+
+/** The knowledge base as the Discord layer sees it: possibly still loading. */
+export interface KnowledgeSource {
+  /** The knowledge base once loaded; undefined while the model and the index load. */
+  readonly current: KnowledgeBase | undefined;
+  /** Resolves when it is loaded (at once if it is); rejects if loading failed or the bot stops first. */
+  whenReady(): Promise<KnowledgeBase>;
+}
+
+/** What every handler may use. */
+export interface BotContext {
+  config: Config;
+  logger: Logger;
+  knowledge: KnowledgeSource;
+  /** The bot's user name, as people mention it. */
+  botName(): string;
+  /** True once a stop was requested: no new work is accepted. */
+  isStopping(): boolean;
+}

@@ -1,0 +1,105 @@
+import { DiscordAPIError, MessageFlags, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import { EmptyQuestionError } from '../core/knowledge-base.js';
+import type { Logger } from '../logger.js';
+import { t, type Language, type MessageKey, type MessageParams } from './i18n.js';
+import { NO_MENTIONS } from './replies.js';
+import { truncatePlain, DISCORD_LIMITS } from './reply-format.js';
+
+/**
+ * An expected problem the user can do something about (an empty or too long
+ * question, a command they may not use, a rebuild that failed): it becomes a
+ * clear reply in the user's language, ephemeral where Discord allows it, and
+ * is not logged as an error.
+ */
+export class UserFacingError extends Error {
+  readonly ephemeral: boolean;
+
+  constructor(
+    readonly key: MessageKey,
+    readonly params: MessageParams = {},
+    options: { ephemeral?: boolean; cause?: unknown } = {},
+  ) {
+    super(t('en', key, params), { cause: options.cause });
+    this.name = 'UserFacingError';
+    this.ephemeral = options.ephemeral ?? true;
+  }
+}
+
+/** Discord error codes meaning the reply can no longer be delivered: retrying or apologising is pointless. */
+const UNDELIVERABLE_CODES = new Set([
+  10003, // Unknown channel
+  10008, // Unknown message
+  10062, // Unknown interaction: the 3 s window or the 15 min token expired
+  40060, // Interaction has already been acknowledged
+  50001, // Missing access
+  50007, // Cannot send messages to this user
+  50013, // Missing permissions
+]);
+
+function isUndeliverable(error: unknown): boolean {
+  return error instanceof DiscordAPIError && typeof error.code === 'number' && UNDELIVERABLE_CODES.has(error.code);
+}
+
+/** Problems the core reports that are the user's to fix. */
+function asUserFacing(error: unknown): UserFacingError | undefined {
+  if (error instanceof UserFacingError) return error;
+  if (error instanceof EmptyQuestionError) return new UserFacingError('emptyQuestion', {}, { cause: error });
+  return undefined;
+}
+
+export interface ErrorReplyContext {
+  logger: Logger;
+  language: Language;
+}
+
+type Target = ChatInputCommandInteraction | Message;
+
+function describe(target: Target): Record<string, string | null> {
+  if ('commandName' in target) {
+    return { command: target.commandName, user: target.user.id, guild: target.guildId, channel: target.channelId };
+  }
+  return { source: target.inGuild() ? 'mention' : 'dm', user: target.author.id, guild: target.guildId, channel: target.channelId };
+}
+
+async function deliverToInteraction(interaction: ChatInputCommandInteraction, text: string, ephemeral: boolean): Promise<void> {
+  const flags = ephemeral ? MessageFlags.Ephemeral : undefined;
+  if (interaction.deferred) {
+    // A deferred reply (edited or not: discord.js marks it replied once edited) keeps the
+    // visibility chosen when deferring; replacing it with the message completes it.
+    await interaction.editReply({ content: text, embeds: [], allowedMentions: NO_MENTIONS });
+  } else if (interaction.replied) {
+    await interaction.followUp({ content: text, flags, allowedMentions: NO_MENTIONS });
+  } else {
+    await interaction.reply({ content: text, flags, allowedMentions: NO_MENTIONS });
+  }
+}
+
+/**
+ * The one place where errors become replies, for slash commands and for
+ * messages alike. Expected problems get their clear message; anything else
+ * is logged with its context and the user gets a short apology, never a
+ * stack trace and never silence. It never throws: a reply that cannot be
+ * delivered (an expired interaction, a deleted channel) is logged instead.
+ */
+export async function replyWithError(target: Target, error: unknown, context: ErrorReplyContext): Promise<void> {
+  const { logger, language } = context;
+  const where = describe(target);
+  const expected = asUserFacing(error);
+  if (expected) {
+    logger.info({ ...where, problem: expected.key }, 'told the user about a problem they can fix');
+  } else if (isUndeliverable(error)) {
+    // The failure was sending the reply itself; a second attempt would fail the same way.
+    logger.warn({ err: error, ...where }, 'a reply could not be delivered');
+    return;
+  } else {
+    logger.error({ err: error, ...where }, 'failed to answer');
+  }
+
+  const text = truncatePlain(expected ? t(language, expected.key, expected.params) : t(language, 'unexpected'), DISCORD_LIMITS.content);
+  try {
+    if ('commandName' in target) await deliverToInteraction(target, text, expected?.ephemeral ?? true);
+    else await target.reply({ content: text, allowedMentions: NO_MENTIONS });
+  } catch (replyError) {
+    logger.warn({ err: replyError, ...where }, 'could not deliver the error reply');
+  }
+}

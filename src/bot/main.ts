@@ -1,0 +1,76 @@
+import { readConfig, type Config } from '../config.js';
+import { isExpectedStartupError } from '../cli/run-cli.js';
+import { createLogger } from '../logger.js';
+import { createBot } from './bot.js';
+import { DiscordLoginError, missingTokenHelp } from './onboarding.js';
+
+/** After a stop, anything still holding the process open (a model still loading) gets this long. */
+const EXIT_AFTER_STOP_MS = 3000;
+
+function exitSoon(): void {
+  setTimeout(() => process.exit(), EXIT_AFTER_STOP_MS).unref();
+}
+
+function isExpected(error: unknown): error is Error {
+  return isExpectedStartupError(error) || error instanceof DiscordLoginError;
+}
+
+/** `npm start`: runs the bot until SIGINT or SIGTERM. */
+async function main(): Promise<number | undefined> {
+  let config: Config;
+  try {
+    config = readConfig();
+  } catch (error) {
+    if (!isExpected(error)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  if (!config.discord.token) {
+    process.stderr.write(missingTokenHelp());
+    return 1;
+  }
+
+  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [config.discord.token] });
+  // A reply that fails where nobody awaited it must not take the bot down; it is logged and the bot carries on.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+
+  const bot = createBot({ config, logger });
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'stopping: finishing the replies in flight');
+    stopping = bot.stop().then(() => {
+      logger.info('stopped');
+      process.exitCode = 0;
+      exitSoon();
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  try {
+    await Promise.all([bot.start(), bot.ready]);
+    logger.info('ready: answering questions');
+    return undefined;
+  } catch (error) {
+    if (stopping) return undefined;
+    if (isExpected(error)) process.stderr.write(`${error.message}\n`);
+    else logger.fatal({ err: error }, 'the bot could not start');
+    await bot.stop();
+    exitSoon();
+    return 1;
+  }
+}
+
+main().then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

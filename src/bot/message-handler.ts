@@ -1,0 +1,58 @@
+import type { Message } from 'discord.js';
+import type { BotContext } from './context.js';
+import { replyWithError, UserFacingError } from './errors.js';
+import { languageOfText } from './i18n.js';
+import { answerQuestion, validQuestion } from './questions.js';
+import { replyToMessage } from './replies.js';
+import { formatHelp } from './reply-format.js';
+
+export interface MessageQuestion {
+  /** The question with the bot's mention removed. */
+  text: string;
+  source: 'dm' | 'mention';
+}
+
+/**
+ * Whether a message is addressed to the bot, and what it asks: any DM, or a
+ * server message that mentions the bot by name (not through @everyone, a
+ * role, or a reply that pings it). Bots, including this one, are ignored.
+ */
+export function questionOf(message: Message, botUserId: string): MessageQuestion | undefined {
+  if (message.author.bot || message.author.id === botUserId || message.system) return undefined;
+  if (!message.inGuild()) return { text: message.content.trim(), source: 'dm' };
+  const mentions = new RegExp(`<@!?${botUserId}>`, 'g');
+  if (!message.content.match(mentions)) return undefined;
+  return { text: message.content.replace(mentions, ' ').replace(/\s+/g, ' ').trim(), source: 'mention' };
+}
+
+/** `help`, `帮助`, `幫助` (or nothing but the mention) ask for the help text rather than the article. */
+export function isHelpRequest(text: string): boolean {
+  return /^[/!]?(help|帮助|幫助|\?|？)?[.!。！]?$/i.test(text.trim());
+}
+
+/**
+ * Answers DMs and mentions like /ask, replying to the message. The bot's
+ * words follow the language the question is written in.
+ */
+export async function handleMessage(message: Message, context: BotContext): Promise<void> {
+  const botUserId = message.client.user.id;
+  const request = questionOf(message, botUserId);
+  if (!request) return;
+  const language = languageOfText(request.text);
+  try {
+    if (context.isStopping()) throw new UserFacingError('restarting');
+    if (isHelpRequest(request.text)) {
+      await replyToMessage(message, formatHelp({ language, botName: context.botName(), maxQuestionLength: context.config.limits.maxQuestionLength }));
+      return;
+    }
+    const question = validQuestion(request.text, context.config.limits.maxQuestionLength);
+    if (!context.knowledge.current && message.channel.isSendable()) {
+      // The model is still loading: show that the bot is at it. Purely cosmetic, so a failure is ignored.
+      await message.channel.sendTyping().catch(() => undefined);
+    }
+    const knowledgeBase = await context.knowledge.whenReady();
+    await replyToMessage(message, await answerQuestion(knowledgeBase, question, { language, echoQuestion: false }));
+  } catch (error) {
+    await replyWithError(message, error, { logger: context.logger, language });
+  }
+}

@@ -1,0 +1,30 @@
+import { REST, Routes, type RESTGetCurrentApplicationResult } from 'discord.js';
+import { readConfig } from '../config.js';
+import { runCli } from '../cli/run-cli.js';
+import { describeDiscordFailure, missingTokenHelp } from './onboarding.js';
+import { registerCommands } from './register.js';
+
+/** `npm run register`: registers the slash commands without starting the bot. */
+runCli(async () => {
+  const config = readConfig();
+  const { token, apiUrl } = config.discord;
+  if (!token) {
+    process.stderr.write(missingTokenHelp());
+    return 1;
+  }
+  const rest = new REST(apiUrl ? { api: apiUrl } : {}).setToken(token);
+  try {
+    const application = (await rest.get(Routes.currentApplication())) as RESTGetCurrentApplicationResult;
+    const registration = await registerCommands(rest, application.id, config);
+    const names = registration.names.map((name) => `/${name}`).join(', ');
+    process.stdout.write(
+      registration.scope === 'guild'
+        ? `Registered ${names} in the server ${registration.guildId}; they are available there now.\n`
+        : `Registered ${names} globally: in every server the bot is in, and in DMs with it. Discord may take a few minutes to show changes.\n`,
+    );
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${describeDiscordFailure(error, apiUrl).message}\n`);
+    return 1;
+  }
+});

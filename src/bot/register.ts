@@ -1,0 +1,28 @@
+import { Routes, type REST, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { Config } from '../config.js';
+import { commands } from './commands/index.js';
+
+export interface Registration {
+  /** A guild's commands appear at once; global ones in every server and in DMs, after Discord propagates them. */
+  scope: 'guild' | 'global';
+  guildId: string | undefined;
+  names: string[];
+}
+
+/** The definitions of every command, as Discord receives them. */
+export function commandDefinitions(config: Config): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  return commands.map((command) => command.data(config));
+}
+
+/**
+ * Registers the commands by bulk overwrite: one PUT that makes Discord's list
+ * exactly ours (stale commands disappear). To DISCORD_GUILD_ID when set,
+ * globally otherwise.
+ */
+export async function registerCommands(rest: REST, applicationId: string, config: Config): Promise<Registration> {
+  const body = commandDefinitions(config);
+  const { guildId } = config.discord;
+  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  await rest.put(route, { body });
+  return { scope: guildId ? 'guild' : 'global', guildId, names: body.map((command) => command.name) };
+}
