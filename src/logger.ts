@@ -16,14 +16,42 @@ export interface LoggerOptions {
 const REDACTED = '[redacted]';
 
 /**
- * Replaces every occurrence of a secret in the text. Whole lines pass through
- * here, after serialisation, so a token hidden in an error message, a URL or a
- * nested object is caught just the same.
+ * An interaction's token in a URL (`/interactions/<id>/<token>/callback`,
+ * `/webhooks/<application>/<token>/…`): for 15 minutes it lets anyone answer
+ * as the bot, so it is scrubbed like the bot token.
+ */
+const INTERACTION_TOKEN_IN_URL = /(\/(?:interactions|webhooks)\/\d{17,20}\/)[\w.-]{20,}/g;
+
+/**
+ * Replaces every occurrence of a secret in the text, and interaction tokens
+ * in URLs. Whole lines pass through here, after serialisation, so a token
+ * hidden in an error message, a URL or a nested object is caught just the same.
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let scrubbed = text;
   for (const secret of secrets) scrubbed = scrubbed.split(secret).join(REDACTED);
-  return scrubbed;
+  return scrubbed.replace(INTERACTION_TOKEN_IN_URL, `$1${REDACTED}`);
+}
+
+/**
+ * Errors as pino serialises them, without the body of a failed Discord
+ * request (discord.js attaches the whole reply to its errors): the route,
+ * status and message say what failed; the reply text is not worth a log line.
+ */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  if (serialized && typeof serialized === 'object') delete serialized.requestBody;
+  return serialized;
+}
+
+/**
+ * Writes straight to stderr, as a program does for the messages it prints
+ * itself (a start-up failure), with the same scrubbing as the log: an error
+ * from Discord may quote the request, token included.
+ */
+export function scrubbedStderr(secrets: readonly (string | undefined)[]): (text: string) => void {
+  const usable = secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 8);
+  return (text) => void process.stderr.write(scrubSecrets(text, usable));
 }
 
 class ScrubbingStream extends Writable {
@@ -51,6 +79,7 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level,
       base: undefined,
+      serializers: { err: serializeError },
       redact: {
         paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization'],
         censor: REDACTED,

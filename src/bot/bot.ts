@@ -19,6 +19,7 @@ import { replyWithError, UserFacingError } from './errors.js';
 import { languageOfLocale } from './i18n.js';
 import { handleMessage } from './message-handler.js';
 import { describeDiscordFailure, inviteUrl } from './onboarding.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
 import { registerCommands } from './register.js';
 import { NO_MENTIONS } from './replies.js';
 
@@ -130,6 +131,7 @@ export function createBot(options: BotOptions): Bot {
     knowledge,
     botName: () => client.user?.username ?? 'bot',
     isStopping: () => stopping,
+    questionLimiter: new SlidingWindowLimiter({ limit: config.limits.rateLimitCount, windowMs: config.limits.rateLimitWindowMs }),
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -169,9 +171,28 @@ export function createBot(options: BotOptions): Bot {
     if (!stopping) logger.info({ shardId }, 'reconnecting to the gateway');
   });
   client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway session resumed'));
+  // A new session: at start-up, and when Discord would not resume the old one (its missed events are lost).
+  client.on(Events.ShardReady, (shardId) => logger.info({ shardId }, 'gateway session started'));
   client.rest.on(RESTEvents.RateLimited, (info) =>
     logger.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global }, 'rate limited by Discord'),
   );
+  // discord.js retries a 429 after Discord's wait and a 5xx up to `retries` times, silently: say so. The route
+  // is the bucket route, with interaction and webhook tokens replaced by `:token`.
+  client.rest.on(RESTEvents.Response, (request, response) => {
+    if (response.status !== 429 && response.status < 500) return;
+    const where = { method: request.method.toUpperCase(), route: request.route, status: response.status, attempt: request.retries + 1 };
+    if (response.status === 429) {
+      logger.warn({ ...where, retryAfterS: Number(response.headers.get('retry-after')) }, 'rate limited by Discord; retrying after the wait');
+    } else {
+      const retrying = request.retries < client.rest.options.retries;
+      logger.warn(where, retrying ? 'Discord answered with a server error; retrying' : 'Discord answered with a server error; giving up');
+    }
+  });
+  // LOG_LEVEL=trace shows the gateway and REST chatter too (discord.js censors the token in it; the logger scrubs it anyway).
+  if (logger.isLevelEnabled('trace')) {
+    client.on(Events.Debug, (message) => logger.trace({ source: 'gateway' }, message));
+    client.rest.on(RESTEvents.Debug, (message) => logger.trace({ source: 'rest' }, message));
+  }
 
   function loadKnowledgeBase(): void {
     Promise.resolve().then(open).then(

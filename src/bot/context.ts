@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
+import type { SlidingWindowLimiter } from './rate-limit.js';
 
 /** The knowledge base as the Discord layer sees it: possibly still loading. */
 export interface KnowledgeSource {
@@ -19,4 +20,9 @@ export interface BotContext {
   botName(): string;
   /** True once a stop was requested: no new work is accepted. */
   isStopping(): boolean;
+  /**
+   * The per-user limit on questions (/ask, DMs and mentions share it, keyed by
+   * user id). /help, /about, /reindex and `help` messages do not count.
+   */
+  questionLimiter: SlidingWindowLimiter;
 }

@@ -62,6 +62,7 @@ const english = {
   // Expected problems and apologies
   emptyQuestion: 'The question is empty. Please write what you would like to know.',
   questionTooLong: 'That question is {length} characters long; the limit is {maxLength}. Please shorten it.',
+  rateLimited: 'Slow down a little: you can ask {count} questions every {window} s. Please try again in {seconds} s.',
   reindexNotAllowed: 'Only members with the Manage Server permission, or the bot’s admins, can rebuild the index.',
   reindexFailed: 'The rebuild failed, so the previous index keeps answering questions. Reason: {reason}',
   unknownCommand: 'This bot does not know that command; its command list may be out of date.',
@@ -119,6 +120,7 @@ const simplified: Record<MessageKey, string> = {
 
   emptyQuestion: '问题是空的,请写下你想知道什么。',
   questionTooLong: '这个问题有 {length} 个字符,上限是 {maxLength} 个。请缩短后再问。',
+  rateLimited: '请慢一点:每 {window} 秒最多可以问 {count} 个问题。请 {seconds} 秒后再试。',
   reindexNotAllowed: '只有拥有“管理服务器”权限的成员或机器人管理员才能重建索引。',
   reindexFailed: '重建失败,之前的索引会继续回答问题。原因:{reason}',
   unknownCommand: '机器人不认识这个命令,命令列表可能已过时。',

@@ -1,6 +1,6 @@
 import { readConfig, type Config } from '../config.js';
 import { isExpectedStartupError } from '../cli/run-cli.js';
-import { createLogger } from '../logger.js';
+import { createLogger, scrubbedStderr } from '../logger.js';
 import { createBot } from './bot.js';
 import { DiscordLoginError, missingTokenHelp } from './onboarding.js';
 
@@ -13,6 +13,14 @@ function exitSoon(): void {
 
 function isExpected(error: unknown): error is Error {
   return isExpectedStartupError(error) || error instanceof DiscordLoginError;
+}
+
+/** The token, once the settings are read. */
+let token: string | undefined;
+
+/** What this program prints itself is scrubbed like the log: an error from Discord may quote the token. */
+function say(text: string): void {
+  scrubbedStderr([token])(text);
 }
 
 /** `npm start`: runs the bot until SIGINT or SIGTERM. */
@@ -30,7 +38,8 @@ async function main(): Promise<number | undefined> {
     return 1;
   }
 
-  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [config.discord.token] });
+  token = config.discord.token;
+  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [token] });
   // A reply that fails where nobody awaited it must not take the bot down; it is logged and the bot carries on.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
@@ -57,7 +66,7 @@ async function main(): Promise<number | undefined> {
     return undefined;
   } catch (error) {
     if (stopping) return undefined;
-    if (isExpected(error)) process.stderr.write(`${error.message}\n`);
+    if (isExpected(error)) say(`${error.message}\n`);
     else logger.fatal({ err: error }, 'the bot could not start');
     await bot.stop();
     exitSoon();
@@ -70,7 +79,7 @@ main().then(
     if (code !== undefined) process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    say(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -2,7 +2,7 @@ import type { Message } from 'discord.js';
 import type { BotContext } from './context.js';
 import { replyWithError, UserFacingError } from './errors.js';
 import { languageOfText } from './i18n.js';
-import { answerQuestion, validQuestion } from './questions.js';
+import { answerQuestion, tooManyQuestions, validQuestion } from './questions.js';
 import { replyToMessage } from './replies.js';
 import { formatHelp } from './reply-format.js';
 
@@ -32,7 +32,9 @@ export function isHelpRequest(text: string): boolean {
 
 /**
  * Answers DMs and mentions like /ask, replying to the message. The bot's
- * words follow the language the question is written in.
+ * words follow the language the question is written in. A user over the
+ * rate limit is told to slow down once, and further questions are ignored
+ * until the limit admits them again.
  */
 export async function handleMessage(message: Message, context: BotContext): Promise<void> {
   const botUserId = message.client.user.id;
@@ -44,6 +46,15 @@ export async function handleMessage(message: Message, context: BotContext): Prom
     if (isHelpRequest(request.text)) {
       await replyToMessage(message, formatHelp({ language, botName: context.botName(), maxQuestionLength: context.config.limits.maxQuestionLength }));
       return;
+    }
+    const admission = context.questionLimiter.take(message.author.id);
+    if (!admission.allowed) {
+      // Told once per flood; answering every further message would only add to the flood.
+      if (admission.repeated) {
+        context.logger.debug({ user: message.author.id, source: request.source }, 'ignored a question from a user who was already told to slow down');
+        return;
+      }
+      throw tooManyQuestions(admission, context.questionLimiter);
     }
     const question = validQuestion(request.text, context.config.limits.maxQuestionLength);
     if (!context.knowledge.current && message.channel.isSendable()) {

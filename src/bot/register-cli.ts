@@ -1,6 +1,7 @@
 import { REST, Routes, type RESTGetCurrentApplicationResult } from 'discord.js';
 import { readConfig } from '../config.js';
 import { runCli } from '../cli/run-cli.js';
+import { scrubbedStderr } from '../logger.js';
 import { describeDiscordFailure, missingTokenHelp } from './onboarding.js';
 import { registerCommands } from './register.js';
 
@@ -24,7 +25,8 @@ runCli(async () => {
     );
     return 0;
   } catch (error) {
-    process.stderr.write(`${describeDiscordFailure(error, apiUrl).message}\n`);
+    // A Discord error may quote the request, token included.
+    scrubbedStderr([token])(`${describeDiscordFailure(error, apiUrl).message}\n`);
     return 1;
   }
 });

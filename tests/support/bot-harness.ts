@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { APIEmbed } from 'discord.js';
 import type { Config } from '../../src/config.js';
+import type { Logger } from '../../src/logger.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import { createBot, type Bot } from '../../src/bot/bot.js';
 import type { FakeDiscord, JsonObject } from './fake-discord.js';
@@ -28,9 +29,12 @@ export interface StartBotOptions {
   /** The tiny model's directory; required unless openKnowledgeBase is given. */
   modelDir?: string;
   corpusPath?: string;
-  openKnowledgeBase?: () => Promise<KnowledgeBase>;
+  /** Loads the knowledge base instead of the configured model (given the bot's settings and logger). */
+  openKnowledgeBase?: (config: Config, logger: Logger) => Promise<KnowledgeBase>;
   /** Wait for the knowledge base too (default true). */
   waitForKnowledgeBase?: boolean;
+  /** The captured log's level (default info). */
+  logLevel?: string;
 }
 
 /**
@@ -51,8 +55,15 @@ export async function startBot(fake: FakeDiscord, options: StartBotOptions = {})
     ADMIN_USER_IDS: ADMIN_USER_ID,
     ...options.env,
   });
-  const log = capturingLogger('info');
-  const bot = createBot({ config, logger: log.logger, openKnowledgeBase: options.openKnowledgeBase, clientOptions: fake.clientOptions() });
+  // The program's own logger, scrubbing the token as `npm start` does.
+  const log = capturingLogger(options.logLevel ?? 'info', [fake.token]);
+  const open = options.openKnowledgeBase;
+  const bot = createBot({
+    config,
+    logger: log.logger,
+    openKnowledgeBase: open ? () => open(config, log.logger) : undefined,
+    clientOptions: fake.clientOptions(),
+  });
   await bot.start();
   if (options.waitForKnowledgeBase ?? true) await bot.ready;
   return { bot, config, log, corpusPath };

@@ -561,6 +561,8 @@ export class FakeDiscord {
   readonly gatewayConnectQueries: Array<{ path: string; query: Record<string, string> }> = [];
 
   heartbeatCount = 0;
+  /** When each heartbeat arrived (Date.now()), in order, over every connection. */
+  readonly heartbeatTimes: number[] = [];
   identifyCount = 0;
   resumeCount = 0;
   connectionCount = 0;
@@ -945,6 +947,7 @@ export class FakeDiscord {
       case Op.Heartbeat: {
         conn.heartbeats++;
         this.heartbeatCount++;
+        this.heartbeatTimes.push(Date.now());
         if (this.ackHeartbeats) this.send(conn, { op: Op.HeartbeatAck, d: null, s: null, t: null });
         break;
       }

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { Writable } from 'node:stream';
 import { parseConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
 import { createTinyModel, type TinyModelOptions } from './tiny-model.js';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -48,8 +49,11 @@ export interface CapturedLogger {
   text: () => string;
 }
 
-/** A pino logger whose JSON lines are kept in memory, for asserting on warnings. */
-export function capturingLogger(level = 'trace'): CapturedLogger {
+/**
+ * The program's own logger (JSON lines, secrets scrubbed) writing into memory,
+ * for asserting on what it logs.
+ */
+export function capturingLogger(level = 'trace', secrets: readonly string[] = []): CapturedLogger {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {
@@ -57,7 +61,7 @@ export function capturingLogger(level = 'trace'): CapturedLogger {
       callback();
     },
   });
-  const logger = pino({ level }, stream);
+  const logger = createLogger({ level, format: 'json', destination: stream, secrets });
   return {
     logger,
     text: () => chunks.join(''),

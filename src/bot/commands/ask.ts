@@ -1,5 +1,5 @@
 import { localizations, t } from '../i18n.js';
-import { answerQuestion, validQuestion } from '../questions.js';
+import { answerQuestion, tooManyQuestions, validQuestion } from '../questions.js';
 import { respond } from '../replies.js';
 import { commandBuilder, type SlashCommand } from './command.js';
 
@@ -28,6 +28,9 @@ export const ask: SlashCommand = {
       .toJSON(),
 
   async execute(interaction, context) {
+    // Every question counts against the asker's rate limit, a refused one (empty, too long) included: each costs a reply.
+    const admission = context.questionLimiter.take(interaction.user.id);
+    if (!admission.allowed) throw tooManyQuestions(admission, context.questionLimiter);
     // Checked here too: Discord enforces max_length only for clients that respect the registered definition.
     const question = validQuestion(interaction.options.getString('question', true), context.config.limits.maxQuestionLength);
     const ephemeral = interaction.options.getBoolean('private') ?? false;

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { PROJECT_ROOT, tempDir } from './fixtures.js';
+
+export const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+/** A line of a Node stack trace. */
+export const STACK_FRAME = /^\s+at /m;
+
+export interface Exited {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<Exited>;
+  /** Resolves once stderr satisfies the check; rejects if the process exits first or the time runs out. */
+  waitForStderr(check: (stderr: string) => boolean, timeoutMs: number, what: string): Promise<void>;
+}
+
+/**
+ * A project script run as a user runs it (`tsx <script>`), in an empty
+ * directory (so a developer's .env cannot interfere) and with only the
+ * settings given (not the parent's environment, which may hold a real token).
+ */
+export async function runScript(script: string, args: string[], env: Record<string, string>): Promise<Running> {
+  const cwd = await tempDir('process-cwd-');
+  const child = spawn(TSX, [path.join(PROJECT_ROOT, script), ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const changed = new Set<() => void>();
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const listener of changed) listener();
+  });
+  const exited = new Promise<Exited>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  exited.then(() => {
+    for (const listener of changed) listener();
+  });
+
+  function waitForStderr(check: (stderr: string) => boolean, timeoutMs: number, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error) => {
+        changed.delete(listener);
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      const listener = () => {
+        if (check(stderr)) done();
+        else if (child.exitCode !== null || child.signalCode !== null) done(new Error(`the process exited before ${what}; its stderr:\n${stderr}`));
+      };
+      const timer = setTimeout(() => done(new Error(`timed out waiting for ${what}; stderr so far:\n${stderr}`)), timeoutMs);
+      changed.add(listener);
+      listener();
+    });
+  }
+
+  return { child, stdout: () => stdout, stderr: () => stderr, exited, waitForStderr };
+}
