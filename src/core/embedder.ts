@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
 export type EmbeddingKind = 'query' | 'passage';
@@ -29,6 +30,20 @@ export interface Embedder {
   /** Token counts including the prefix and special tokens, as the model will see them. */
   countTokens(texts: readonly string[], kind: EmbeddingKind): Promise<number[]>;
   close(): Promise<void>;
+}
+
+/** Where the time of one `embed` call went (for the benchmark; milliseconds). */
+export interface EmbedTimings {
+  /** Token ids the model was fed, padding included (a mixed-length batch runs as several passes: their sum). */
+  tokens: number;
+  /** Tokenisation in the worker. */
+  tokenizeMs: number;
+  /** The model's forward pass(es) in the worker. */
+  forwardMs: number;
+  /** Mean pooling and normalisation in the worker. */
+  poolMs: number;
+  /** The whole call as the caller sees it: the above plus messaging to and from the worker. */
+  totalMs: number;
 }
 
 export class ModelLoadError extends Error {
@@ -187,13 +202,21 @@ export class TransformersEmbedder implements Embedder {
   }
 
   async embed(texts: readonly string[], kind: EmbeddingKind): Promise<Float32Array[]> {
-    if (texts.length === 0) return [];
+    return (await this.embedWithTimings(texts, kind)).vectors;
+  }
+
+  /** {@link embed}, also telling where the time went. */
+  async embedWithTimings(texts: readonly string[], kind: EmbeddingKind): Promise<{ vectors: Float32Array[]; timings: EmbedTimings }> {
+    const started = performance.now();
+    if (texts.length === 0) return { vectors: [], timings: { tokens: 0, tokenizeMs: 0, forwardMs: 0, poolMs: 0, totalMs: 0 } };
     await this.ensureWorker();
-    const { dimensions, data } = (await this.call('embed', { texts: this.prefixed(texts, kind) })) as {
+    const { dimensions, data, timings } = (await this.call('embed', { texts: this.prefixed(texts, kind) })) as {
       dimensions: number;
       data: Float32Array;
+      timings: Omit<EmbedTimings, 'totalMs'>;
     };
-    return texts.map((_, row) => data.subarray(row * dimensions, (row + 1) * dimensions));
+    const vectors = texts.map((_, row) => data.subarray(row * dimensions, (row + 1) * dimensions));
+    return { vectors, timings: { ...timings, totalMs: performance.now() - started } };
   }
 
   async countTokens(texts: readonly string[], kind: EmbeddingKind): Promise<number[]> {

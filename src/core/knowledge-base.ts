@@ -18,10 +18,10 @@ import {
   type Manifest,
   type WriteHooks,
 } from './index-store.js';
-import { LexicalIndex } from './lexical.js';
+import { LexicalIndex, lexicalTerms } from './lexical.js';
 import { toSimplifiedScript } from './normalize.js';
 import { QueryBatcher } from './query-batcher.js';
-import { defaultRelevanceThreshold, highlightSentences, MIN_LEXICAL_COVERAGE, rankPassages, type Highlight, type RankerMode, type RankedPassage } from './retrieval.js';
+import { candidateCount, defaultRelevanceThreshold, highlightSentences, MIN_LEXICAL_COVERAGE, rankPassages, type Highlight, type RankerMode, type RankedPassage } from './retrieval.js';
 import { windowsOf } from './windows.js';
 
 export type BuildPhase = 'reading' | 'embedding' | 'writing';
@@ -207,8 +207,15 @@ export class KnowledgeBase {
     const cleaned = question.trim();
     if (!cleaned) throw new EmptyQuestionError();
     const mode = options.mode ?? 'hybrid';
-    const vector = mode === 'lexical' ? null : await this.embedQuestion(toSimplifiedScript(cleaned));
-    return rankPassages(snapshot, cleaned, vector, { mode, limit: options.k ?? this.options.topK ?? 3 });
+    const limit = options.k ?? this.options.topK ?? 3;
+    const pending = mode === 'lexical' ? null : this.embedQuestion(toSimplifiedScript(cleaned));
+    // While the model runs in its worker, the lexical half runs here (after one turn, so the question reaches the worker first).
+    if (pending) await new Promise((resolve) => setImmediate(resolve));
+    const lexicalHits = mode === 'dense' ? undefined : snapshot.lexical.search(cleaned, candidateCount(snapshot.manifest.passages.length, limit));
+    // Warm the term cache for the highlighter (it analyses the question as asked) while the model still runs.
+    if (mode !== 'dense') lexicalTerms(question);
+    const vector = pending ? await pending : null;
+    return rankPassages(snapshot, cleaned, vector, { mode, limit, lexicalHits });
   }
 
   /**

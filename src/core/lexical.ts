@@ -60,6 +60,19 @@ function informative(word: string): boolean {
  * after normalisation (simplified script, NFKC, lower case).
  */
 export function lexicalTerms(text: string): string[] {
+  let terms = termCache.get(text);
+  if (!terms) {
+    if (termCache.size >= TERM_CACHE_SIZE) termCache.delete(termCache.keys().next().value!);
+    termCache.set(text, (terms = computeLexicalTerms(text)));
+  }
+  return [...terms];
+}
+
+/** Sentences of the passages recur in every highlight, questions in search, coverage and highlight: analyse each once. */
+const TERM_CACHE_SIZE = 4096;
+const termCache = new Map<string, readonly string[]>();
+
+function computeLexicalTerms(text: string): string[] {
   const normalized = normalizeText(text);
   const words = jieba()
     .cutForSearch(normalized, true)

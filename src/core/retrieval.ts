@@ -1,7 +1,7 @@
 import type { Passage } from './corpus.js';
 import type { ModelInfo } from './embedder.js';
 import type { IndexSnapshot } from './index-store.js';
-import { lexicalTerms } from './lexical.js';
+import { lexicalTerms, type LexicalHit } from './lexical.js';
 import { splitSentences } from './windows.js';
 
 export type RankerMode = 'hybrid' | 'dense' | 'lexical';
@@ -19,6 +19,14 @@ export interface RankedPassage {
   lexicalCoverage: number | null;
   /** The score of the final ranking (see {@link rankPassages}). */
   fusedScore: number;
+}
+
+/**
+ * How many passages each ranker contributes: the same pool for any k up to
+ * 12, so the fused order (scaled over the pool) does not depend on k.
+ */
+export function candidateCount(passages: number, limit: number): number {
+  return Math.min(passages, Math.max(limit * 4, 50));
 }
 
 /**
@@ -41,11 +49,15 @@ export function rankPassages(
   snapshot: IndexSnapshot,
   question: string,
   queryVector: Float32Array | null,
-  options: { mode: RankerMode; limit: number },
+  options: {
+    mode: RankerMode;
+    limit: number;
+    /** The lexical ranker's hits when the caller already has them (computed while the question was being embedded). */
+    lexicalHits?: LexicalHit[];
+  },
 ): RankedPassage[] {
   const { manifest } = snapshot;
-  // The same candidate pool for any k up to 12, so the fused order (scaled over the pool) does not depend on k.
-  const candidates = Math.min(manifest.passages.length, Math.max(options.limit * 4, 50));
+  const candidates = candidateCount(manifest.passages.length, options.limit);
   const entries = new Map<number, RankedPassage>();
   const entry = (passageIndex: number): RankedPassage => {
     let found = entries.get(passageIndex);
@@ -82,7 +94,7 @@ export function rankPassages(
   }
 
   if (options.mode !== 'dense') {
-    snapshot.lexical.search(question, candidates).forEach((hit, position) => {
+    (options.lexicalHits ?? snapshot.lexical.search(question, candidates)).forEach((hit, position) => {
       const current = entry(hit.passage);
       current.lexicalRank = position + 1;
       current.lexicalScore = hit.score;

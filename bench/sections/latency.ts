@@ -1,0 +1,160 @@
+import { performance } from 'node:perf_hooks';
+import type { Language } from '../../src/bot/i18n.js';
+import { formatAnswer } from '../../src/bot/reply-format.js';
+import type { Answer } from '../../src/core/knowledge-base.js';
+import { highlightSentences } from '../../src/core/retrieval.js';
+import { questionAt, type BenchContext } from '../lib/context.js';
+import type { Section, SectionResult } from '../lib/section.js';
+import { median, percentile, summarize } from '../lib/stats.js';
+import { met, ms, ratio, type Table } from '../lib/table.js';
+
+const TARGET_RATIO = 1.1;
+
+interface QuestionTiming {
+  question: string;
+  tokens: number;
+  tokenizeMs: number;
+  forwardMs: number;
+  poolMs: number;
+  messagingMs: number;
+  vectorSearchMs: number;
+  lexicalSearchMs: number;
+  /** ask() time not in the embedding call or either search: fusion, highlights, question normalisation, the batcher's hop. */
+  fusionHighlightMs: number;
+  /** highlightSentences for the answer's passages, timed again on its own (not part of the end-to-end). */
+  highlightOnlyMs: number;
+  askMs: number;
+  formatMs: number;
+  endToEndMs: number;
+}
+
+/** Times `method` of `target` into `sink` on every call, leaving its behaviour alone. */
+function instrument<T extends object, K extends keyof T>(target: T, method: K, sink: (ms: number) => void): void {
+  const original = (target[method] as (...args: unknown[]) => unknown).bind(target);
+  // defineProperty, not assignment: hnswlib's native methods are read-only on its prototype.
+  Object.defineProperty(target, method, {
+    configurable: true,
+    value: (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return original(...args);
+      } finally {
+        sink(performance.now() - started);
+      }
+    },
+  });
+}
+
+export const latencySection: Section = {
+  name: 'latency',
+  title: 'Answer latency for single questions',
+  async run(context: BenchContext): Promise<SectionResult> {
+    const { embedder } = await context.embedder();
+    const knowledgeBase = await context.openKnowledgeBase();
+    const sections = knowledgeBase.manifest.corpus.documents.flatMap((document) => document.sections);
+    const languages = new Map<string, Language>();
+    for (const entry of context.questionSet) languages.set(entry.question, entry.lang);
+
+    let vectorSearchMs = 0;
+    let lexicalSearchMs = 0;
+    instrument(knowledgeBase.snapshot.vectors, 'searchKnn', (elapsed) => (vectorSearchMs += elapsed));
+    instrument(knowledgeBase.snapshot.lexical, 'search', (elapsed) => (lexicalSearchMs += elapsed));
+
+    const answerOne = async (question: string): Promise<QuestionTiming> => {
+      embedder.reset();
+      vectorSearchMs = 0;
+      lexicalSearchMs = 0;
+      const started = performance.now();
+      const answer: Answer = await knowledgeBase.ask(question);
+      const asked = performance.now();
+      const reply = formatAnswer(answer, { language: languages.get(question) ?? 'zh-Hans', sections, echoQuestion: true });
+      const formatted = performance.now();
+      if (reply.embeds.length === 0) throw new Error('the reply has no embeds');
+      const highlightStarted = performance.now();
+      for (const result of answer.results) highlightSentences(result.passage.text, question, (term) => knowledgeBase.snapshot.lexical.termWeight(term));
+      const highlightOnlyMs = performance.now() - highlightStarted;
+
+      const [call] = embedder.calls;
+      if (!call || embedder.calls.length !== 1) throw new Error(`expected one embedding call per question, saw ${embedder.calls.length}`);
+      const { timings } = call;
+      const askMs = asked - started;
+      return {
+        question,
+        tokens: timings.tokens,
+        tokenizeMs: timings.tokenizeMs,
+        forwardMs: timings.forwardMs,
+        poolMs: timings.poolMs,
+        messagingMs: timings.totalMs - timings.tokenizeMs - timings.forwardMs - timings.poolMs,
+        vectorSearchMs,
+        lexicalSearchMs,
+        fusionHighlightMs: askMs - timings.totalMs - vectorSearchMs - lexicalSearchMs,
+        highlightOnlyMs,
+        askMs,
+        formatMs: formatted - asked,
+        endToEndMs: formatted - started,
+      };
+    };
+
+    const warmUp = context.quick ? 5 : 15;
+    const measured = context.quick ? 12 : 62;
+    // Warm-up questions are worded apart from the measured ones, so no cache of the code under test has seen those.
+    for (let index = 0; index < warmUp; index++) await answerOne(`${questionAt(context, index)}（热身 ${index}）`);
+    const timings: QuestionTiming[] = [];
+    for (let index = 0; index < measured; index++) timings.push(await answerOne(questionAt(context, index)));
+
+    const column = (key: keyof Omit<QuestionTiming, 'question'>) => timings.map((timing) => timing[key]);
+    const perQuestionRatio = timings.map((timing) => timing.endToEndMs / timing.forwardMs);
+    const ratioMedian = median(perQuestionRatio);
+    const forwardP50 = median(column('forwardMs'));
+    const endToEndP50 = median(column('endToEndMs'));
+    const rows: [string, keyof Omit<QuestionTiming, 'question'>][] = [
+      ['tokenise (worker)', 'tokenizeMs'],
+      ['model forward (worker)', 'forwardMs'],
+      ['mean pooling + normalise (worker)', 'poolMs'],
+      ['worker messaging', 'messagingMs'],
+      ['vector search (hnswlib)', 'vectorSearchMs'],
+      ['lexical search (BM25 + coverage)', 'lexicalSearchMs'],
+      ['fusion + highlight (+ normalising the question)', 'fusionHighlightMs'],
+      ['  of which highlight (timed on its own)', 'highlightOnlyMs'],
+      ['formatting the Discord reply', 'formatMs'],
+      ['KnowledgeBase.ask', 'askMs'],
+      ['end-to-end (ask + formatting)', 'endToEndMs'],
+    ];
+    const table: Table = {
+      title: `Answer latency: ${measured} questions, one at a time, after ${warmUp} warm-up (article: ${knowledgeBase.manifest.passages.length} paragraphs, ${knowledgeBase.manifest.windows.length} windows, top 3 quoted)`,
+      columns: ['step', 'p50', 'p95', 'share of end-to-end (p50)'],
+      rows: [
+        ...rows.map(([label, key]) => {
+          const values = column(key);
+          return [label, ms(median(values)), ms(percentile(values, 95)), `${((100 * median(values)) / endToEndP50).toFixed(1)}%`];
+        }),
+        ['end-to-end ÷ model forward (per question)', ratio(ratioMedian), ratio(percentile(perQuestionRatio, 95)), `target ≤ ${TARGET_RATIO.toFixed(2)}: ${met(ratioMedian <= TARGET_RATIO)}`],
+      ],
+      notes: [
+        `tokens per question: median ${median(column('tokens')).toFixed(0)}, p95 ${percentile(column('tokens'), 95).toFixed(0)} (with the "query: " prefix and <s></s>); ` +
+          `each question is answered with the top 3 paragraphs, highlighted (the relevance bar is set to 0).`,
+      ],
+    };
+    return {
+      tables: [table],
+      targets: [
+        {
+          section: 'latency',
+          name: 'end-to-end ÷ model forward (p50 of per-question ratios)',
+          target: `≤ ${TARGET_RATIO.toFixed(2)}`,
+          value: ratio(ratioMedian),
+          met: ratioMedian <= TARGET_RATIO,
+        },
+      ],
+      data: {
+        questions: measured,
+        warmUp,
+        passages: knowledgeBase.manifest.passages.length,
+        windows: knowledgeBase.manifest.windows.length,
+        steps: Object.fromEntries(rows.map(([, key]) => [key, summarize(column(key))])),
+        endToEndOverForward: { p50: ratioMedian, p95: percentile(perQuestionRatio, 95), ofMedians: endToEndP50 / forwardP50 },
+        perQuestion: timings,
+      },
+    };
+  },
+};
