@@ -17,7 +17,7 @@ interface BurstRun {
   answerMs: { p50: number; p95: number; max: number };
   eventLoopDelay: { p99: number; max: number };
   forwardPasses: number;
-  /** Time the worker spent in the model (tokenise + forward + pool), summed over the burst. */
+  /** Time the model process spent in the model (tokenise + forward + pool), summed over the burst. */
   modelMs: number;
 }
 
@@ -57,7 +57,7 @@ export const burstSection: Section = {
     if (unbatched.startReport.action !== 'loaded') throw new Error('the second knowledge base should have loaded the first one’s index');
 
     const rounds = context.quick ? 1 : 3;
-    // Warm-up: one burst each (jieba's dictionary, the worker, JIT).
+    // Warm-up: one burst each (jieba's dictionary, the model process, JIT).
     await burst(batched, context, true, 0);
     await burst(unbatched, context, false, 0);
     const runs: BurstRun[] = [];
@@ -108,7 +108,7 @@ export const burstSection: Section = {
     ];
     const table: Table = {
       title: `Bursts: ${BURST} questions at once through KnowledgeBase.ask (median of ${rounds} burst${rounds > 1 ? 's' : ''} each, after one warm-up burst; batch size ${context.batchSize})`,
-      columns: ['batching', 'embed calls', 'model time (worker)', 'burst wall time', 'questions/s', 'answer p50', 'answer p95', 'event-loop delay p99', 'max'],
+      columns: ['batching', 'embed calls', 'model time (model process)', 'burst wall time', 'questions/s', 'answer p50', 'answer p95', 'event-loop delay p99', 'max'],
       rows: [
         row('on (QueryBatcher)', on),
         row('off (one pass per question)', off),
@@ -118,7 +118,7 @@ export const burstSection: Section = {
         `throughput ratio target ≥ ${TARGET_THROUGHPUT_RATIO}×: ${met(throughputRatio >= TARGET_THROUGHPUT_RATIO)}; ` +
           `event-loop delay p99 target < ${TARGET_EVENT_LOOP_P99_MS} ms (worst of all bursts): ${met(worstP99 < TARGET_EVENT_LOOP_P99_MS)}`,
         'answer p50/p95: time from the start of the burst until each question was answered. ' +
-          'model time: the worker’s tokenise + forward + pooling, summed over the burst (a batched call runs as passes of similar lengths).',
+          'model time: the model process’s tokenise + forward + pooling, summed over the burst (a batched call runs as passes of similar lengths).',
       ],
     };
     return {

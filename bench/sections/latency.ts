@@ -108,10 +108,10 @@ export const latencySection: Section = {
     const forwardP50 = median(column('forwardMs'));
     const endToEndP50 = median(column('endToEndMs'));
     const rows: [string, keyof Omit<QuestionTiming, 'question'>][] = [
-      ['tokenise (worker)', 'tokenizeMs'],
-      ['model forward (worker)', 'forwardMs'],
-      ['mean pooling + normalise (worker)', 'poolMs'],
-      ['worker messaging', 'messagingMs'],
+      ['tokenise (model process)', 'tokenizeMs'],
+      ['model forward (model process)', 'forwardMs'],
+      ['mean pooling + normalise (model process)', 'poolMs'],
+      ['messaging to the model process', 'messagingMs'],
       ['vector search (hnswlib)', 'vectorSearchMs'],
       ['lexical search (BM25 + coverage)', 'lexicalSearchMs'],
       ['fusion + highlight (+ normalising the question)', 'fusionHighlightMs'],

@@ -12,7 +12,7 @@ interface BuildRun {
   passages: number;
   windows: number;
   totalMs: number;
-  /** Reading the corpus and cutting passages into windows (token counting in the worker). */
+  /** Reading the corpus and cutting passages into windows (token counting in the model process). */
   windowingMs: number;
   embeddingMs: number;
   /** The lexical index and writing the files (fsync'd). */

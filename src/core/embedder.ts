@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export type EmbeddingKind = 'query' | 'passage';
 
@@ -36,13 +37,13 @@ export interface Embedder {
 export interface EmbedTimings {
   /** Token ids the model was fed, padding included (a mixed-length batch runs as several passes: their sum). */
   tokens: number;
-  /** Tokenisation in the worker. */
+  /** Tokenisation in the model process. */
   tokenizeMs: number;
-  /** The model's forward pass(es) in the worker. */
+  /** The model's forward pass(es) in the model process. */
   forwardMs: number;
-  /** Mean pooling and normalisation in the worker. */
+  /** Mean pooling and normalisation in the model process. */
   poolMs: number;
-  /** The whole call as the caller sees it: the above plus messaging to and from the worker. */
+  /** The whole call as the caller sees it: the above plus messaging to and from the model process. */
   totalMs: number;
 }
 
@@ -62,7 +63,7 @@ export interface TransformersEmbedderOptions {
   passagePrefix: string;
 }
 
-interface WorkerError {
+interface ModelProcessError {
   name: string;
   message: string;
   cause?: string;
@@ -73,7 +74,7 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-const workerUrl = new URL('./embedding-worker.mjs', import.meta.url);
+const modelProcessPath = fileURLToPath(new URL('./embedding-process.mjs', import.meta.url));
 
 function fingerprintOf(options: TransformersEmbedderOptions): string {
   if (!options.isLocalDirectory) return `hub:${options.model}`;
@@ -91,7 +92,7 @@ function fingerprintOf(options: TransformersEmbedderOptions): string {
   return `dir:${hash.digest('hex').slice(0, 16)}`;
 }
 
-function explainLoadFailure(options: TransformersEmbedderOptions, error: WorkerError): ModelLoadError {
+function explainLoadFailure(options: TransformersEmbedderOptions, error: ModelProcessError): ModelLoadError {
   const offlineHint =
     'To run without network access, put a transformers.js model directory (config.json, tokenizer.json, ' +
     'tokenizer_config.json, onnx/model_quantized.onnx) on this machine and set EMBEDDING_MODEL to its path, ' +
@@ -112,11 +113,11 @@ function explainLoadFailure(options: TransformersEmbedderOptions, error: WorkerE
 }
 
 /**
- * transformers.js feature extraction (mean pooling, normalised) in a worker
- * thread. A crashed worker is restarted on the next call.
+ * transformers.js feature extraction (mean pooling, normalised) in a child
+ * process. A model process that died is started again on the next call.
  */
 export class TransformersEmbedder implements Embedder {
-  private worker: Worker | undefined;
+  private process: ChildProcess | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
 
@@ -142,58 +143,91 @@ export class TransformersEmbedder implements Embedder {
   }
 
   private start(): Promise<unknown> {
-    const worker = new Worker(workerUrl, {
-      workerData: {
-        model: this.options.model,
-        isLocalDirectory: this.options.isLocalDirectory,
-        cacheDir: this.options.cacheDir,
-        quantized: this.options.quantized,
-      },
-      // Whatever the model library prints goes to stderr: stdout belongs to `ask --json`.
-      stdout: true,
+    const settings = {
+      model: this.options.model,
+      isLocalDirectory: this.options.isLocalDirectory,
+      cacheDir: this.options.cacheDir,
+      quantized: this.options.quantized,
+    };
+    const child = fork(modelProcessPath, [JSON.stringify(settings)], {
+      // Typed arrays cross the channel as binary, not as JSON lists of numbers.
+      serialization: 'advanced',
+      // No inherited loaders or inspector flags: the model process is plain JavaScript.
+      execArgv: [],
+      // stdout belongs to `ask --json`: whatever the model library prints goes to stderr.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    worker.stdout.pipe(process.stderr);
-    worker.unref();
-    worker.on('message', (message: { id: number; result?: unknown; error?: WorkerError }) => {
+    // Until the model has loaded, its library's own output (a stack trace for a
+    // damaged file) is held back: the load error explains the problem instead.
+    const heldBack: Buffer[] = [];
+    const hold = (chunk: Buffer) => heldBack.push(chunk);
+    child.stdout?.on('data', hold);
+    child.stderr?.on('data', hold);
+    const passThrough = () => {
+      child.stdout?.off('data', hold);
+      child.stderr?.off('data', hold);
+      for (const chunk of heldBack.splice(0)) process.stderr.write(chunk);
+      child.stdout?.pipe(process.stderr);
+      child.stderr?.pipe(process.stderr);
+    };
+    this.setReferenced(child, false);
+    child.on('message', (message: { id: number; result?: unknown; error?: ModelProcessError }) => {
       const pending = this.pending.get(message.id);
       if (!pending) return;
       this.pending.delete(message.id);
       if (message.error) {
         const error = new Error(message.error.message);
         error.name = message.error.name;
-        (error as Error & { detail?: WorkerError }).detail = message.error;
+        (error as Error & { detail?: ModelProcessError }).detail = message.error;
         pending.reject(error);
       } else pending.resolve(message.result);
     });
     const failAll = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
+      if (this.process === child) this.process = undefined;
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
     };
-    worker.on('error', (error) => failAll(error));
-    worker.on('exit', (code) => failAll(new Error(`the embedding worker exited with code ${code}`)));
-    this.worker = worker;
-    return this.call('init', {}).catch((error: Error & { detail?: WorkerError }) => {
-      void worker.terminate();
-      throw explainLoadFailure(this.options, error.detail ?? { name: error.name, message: error.message });
-    });
+    child.on('error', (error) => failAll(error));
+    child.on('exit', (code, signal) => failAll(new Error(`the embedding model process exited (${signal ?? `code ${code}`})`)));
+    this.process = child;
+    return this.call('init', {}).then(
+      (result) => {
+        passThrough();
+        return result;
+      },
+      (error: Error & { detail?: ModelProcessError }) => {
+        child.kill();
+        throw explainLoadFailure(this.options, error.detail ?? { name: error.name, message: error.message });
+      },
+    );
+  }
+
+  /** An idle model process must not keep a finished CLI alive; a busy one must. */
+  private setReferenced(child: ChildProcess, referenced: boolean): void {
+    const handles = [child, child.channel, child.stdout, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>;
+    for (const handle of handles) (referenced ? handle?.ref : handle?.unref)?.call(handle);
   }
 
   private call(type: string, payload: Record<string, unknown>): Promise<unknown> {
-    const worker = this.worker;
-    if (!worker) return Promise.reject(new Error('the embedding worker is not running'));
+    const child = this.process;
+    if (!child) return Promise.reject(new Error('the embedding model process is not running'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.ref();
-      worker.postMessage({ type, id, ...payload });
+      this.setReferenced(child, true);
+      child.send({ type, id, ...payload }, (error) => {
+        if (!error || !this.pending.has(id)) return;
+        this.pending.delete(id);
+        reject(error);
+      });
     }).finally(() => {
-      if (this.pending.size === 0) worker.unref();
+      if (this.pending.size === 0) this.setReferenced(child, false);
     });
   }
 
-  private async ensureWorker(): Promise<void> {
-    if (!this.worker) await this.start();
+  /** Starts the model process again if it died (it is loaded anew: a few seconds for a real model). */
+  private async ensureRunning(): Promise<void> {
+    if (!this.process) await this.start();
   }
 
   private prefixed(texts: readonly string[], kind: EmbeddingKind): string[] {
@@ -209,7 +243,7 @@ export class TransformersEmbedder implements Embedder {
   async embedWithTimings(texts: readonly string[], kind: EmbeddingKind): Promise<{ vectors: Float32Array[]; timings: EmbedTimings }> {
     const started = performance.now();
     if (texts.length === 0) return { vectors: [], timings: { tokens: 0, tokenizeMs: 0, forwardMs: 0, poolMs: 0, totalMs: 0 } };
-    await this.ensureWorker();
+    await this.ensureRunning();
     const { dimensions, data, timings } = (await this.call('embed', { texts: this.prefixed(texts, kind) })) as {
       dimensions: number;
       data: Float32Array;
@@ -221,13 +255,17 @@ export class TransformersEmbedder implements Embedder {
 
   async countTokens(texts: readonly string[], kind: EmbeddingKind): Promise<number[]> {
     if (texts.length === 0) return [];
-    await this.ensureWorker();
+    await this.ensureRunning();
     return (await this.call('count', { texts: this.prefixed(texts, kind) })) as number[];
   }
 
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    this.setReferenced(child, true); // keep the caller's event loop alive until the process is gone
+    child.kill();
+    await exited;
   }
 }

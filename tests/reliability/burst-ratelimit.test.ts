@@ -84,7 +84,7 @@ describe(`given ${BURST} questions at once, slash commands and DMs mixed, each f
     expect(fake.connectionCount).toBe(connectionsBefore);
     expect(running.bot.client.ws.ping).toBeGreaterThanOrEqual(0);
 
-    // The model runs in a worker thread and questions are batched: the main thread stays responsive.
+    // The model runs in its own process and questions are batched: the main thread stays responsive.
     const p99 = ms(delay.percentile(99));
     expect(p99).toBeLessThan(200);
     const queryCalls = embedder.calls.filter((call) => call.kind === 'query').length - queryCallsBefore;

@@ -1,16 +1,19 @@
-// Runs the transformers.js model off the main thread. onnxruntime-node runs a
-// forward pass synchronously, so on the main thread it would stall the Discord
-// gateway heartbeat and every other reply for the length of a batch.
-// Plain JavaScript on purpose: worker threads are started without the
-// TypeScript loader in every runtime we use (tsx, vitest, node).
+// Runs the transformers.js model in a child process. onnxruntime-node runs a
+// forward pass synchronously, so in the bot's process it would stall the
+// Discord gateway heartbeat and every other reply for the length of a batch.
+// A process rather than a worker thread: onnxruntime-node's native addon cannot
+// be loaded again in a process once the thread that loaded it has exited
+// ("Module did not self-register"), and two threads that load and unload it
+// crash the process (double free); a child process can be killed and restarted.
+// Plain JavaScript on purpose: it starts without a TypeScript loader in every
+// runtime we use (tsx, vitest, node).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
 import { env, mean_pooling, pipeline } from '@xenova/transformers';
 
 /** @type {{ model: string, isLocalDirectory: boolean, cacheDir: string, quantized: boolean, threads?: number }} */
-const settings = workerData;
+const settings = JSON.parse(process.argv[2] ?? '{}');
 
 /** @type {any} */
 let extractor;
@@ -198,23 +201,30 @@ function describe(error) {
 
 let ready = load();
 
-parentPort.on('message', async (message) => {
+function reply(message) {
+  // The parent may be gone (it was killed): then there is nobody to answer.
+  if (process.connected) process.send(message);
+}
+
+process.on('message', async (message) => {
   try {
     if (message.type === 'init') {
-      parentPort.postMessage({ id: message.id, result: await ready });
+      reply({ id: message.id, result: await ready });
       return;
     }
     await ready;
     if (message.type === 'embed') {
-      const result = await embed(message.texts);
-      parentPort.postMessage({ id: message.id, result }, [result.data.buffer]);
+      reply({ id: message.id, result: await embed(message.texts) });
     } else if (message.type === 'count') {
-      parentPort.postMessage({ id: message.id, result: countTokens(message.texts) });
+      reply({ id: message.id, result: countTokens(message.texts) });
     }
   } catch (error) {
-    parentPort.postMessage({ id: message.id, error: describe(error) });
+    reply({ id: message.id, error: describe(error) });
   }
 });
+
+// Never outlive the bot: when it exits or is killed, the IPC channel closes.
+process.on('disconnect', () => process.exit(0));
 
 // Keep a failed load from surfacing as an unhandled rejection; it is reported on 'init'.
 ready.catch(() => {});
