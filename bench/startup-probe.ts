@@ -5,6 +5,7 @@
  * child process (node --import tsx) so every start is cold and its memory is
  * its own; reports its figures over IPC.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { TransformersEmbedder, type TransformersEmbedderOptions } from '../src/core/embedder.js';
 import { KnowledgeBase, type IndexReport } from '../src/core/knowledge-base.js';
@@ -26,6 +27,8 @@ export interface StartupProbeResult {
   report: IndexReport;
   /** process.memoryUsage() right after start-up (model loaded, index open), before the first question. */
   memory: { rss: number; heapUsed: number; external: number };
+  /** Resident memory of the model's own process at the same moment (the weights live there). */
+  modelRss: number;
 }
 
 async function main(): Promise<void> {
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   const knowledgeBase = await KnowledgeBase.open({ corpusPath: input.corpusPath, indexDir: input.indexDir, embedder, batchSize: input.batchSize });
   const openMs = performance.now() - started;
   const { rss, heapUsed, external } = process.memoryUsage();
+  const modelRss = residentBytes(embedder.modelProcessId);
   started = performance.now();
   await knowledgeBase.ask(input.question);
   const firstAnswerMs = performance.now() - started;
@@ -49,8 +53,20 @@ async function main(): Promise<void> {
     firstAnswerMs,
     report: knowledgeBase.startReport,
     memory: { rss, heapUsed, external },
+    modelRss,
   };
   process.send!(result);
+}
+
+/** VmRSS of a process, from /proc (Linux); 0 where that cannot be read. */
+function residentBytes(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 main().catch((error: unknown) => {

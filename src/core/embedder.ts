@@ -259,6 +259,11 @@ export class TransformersEmbedder implements Embedder {
     return (await this.call('count', { texts: this.prefixed(texts, kind) })) as number[];
   }
 
+  /** The model process's id while it runs (for measuring its memory). */
+  get modelProcessId(): number | undefined {
+    return this.process?.pid;
+  }
+
   async close(): Promise<void> {
     const child = this.process;
     this.process = undefined;

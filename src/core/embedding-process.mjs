@@ -206,7 +206,14 @@ function reply(message) {
   if (process.connected) process.send(message);
 }
 
-process.on('message', async (message) => {
+// One request at a time, in arrival order: forward passes are synchronous
+// anyway, and this way each request's timings are its own, not its queue's.
+let queue = Promise.resolve();
+process.on('message', (message) => {
+  queue = queue.then(() => handle(message));
+});
+
+async function handle(message) {
   try {
     if (message.type === 'init') {
       reply({ id: message.id, result: await ready });
@@ -221,7 +228,7 @@ process.on('message', async (message) => {
   } catch (error) {
     reply({ id: message.id, error: describe(error) });
   }
-});
+}
 
 // Never outlive the bot: when it exits or is killed, the IPC channel closes.
 process.on('disconnect', () => process.exit(0));

@@ -18,7 +18,7 @@ import {
   type Manifest,
   type WriteHooks,
 } from './index-store.js';
-import { LexicalIndex, lexicalTerms } from './lexical.js';
+import { LexicalIndex, lexicalTerms, warmUpSegmenter } from './lexical.js';
 import { toSimplifiedScript } from './normalize.js';
 import { QueryBatcher } from './query-batcher.js';
 import { candidateCount, defaultRelevanceThreshold, highlightSentences, MIN_LEXICAL_COVERAGE, rankPassages, type Highlight, type RankerMode, type RankedPassage } from './retrieval.js';
@@ -145,6 +145,8 @@ export class KnowledgeBase {
       const snapshot = await readSnapshot(options.indexDir);
       const stale = staleReason(snapshot.manifest, corpus.contentHash, options.embedder.info);
       if (!stale) {
+        // A rebuild loads the segmenter anyway; a warm start would otherwise make the first question wait for it.
+        warmUpSegmenter();
         const report: IndexReport = {
           action: 'loaded',
           reason: 'the persisted index matches the corpus and the model',

@@ -10,6 +10,11 @@ function jieba(): Jieba {
   return segmenter;
 }
 
+/** Loads the segmenter's dictionary now, at start-up, rather than during the first question. */
+export function warmUpSegmenter(): void {
+  jieba();
+}
+
 /**
  * Words that say nothing about which paragraph answers: question words,
  * particles, pronouns, "the article", and English function words.
