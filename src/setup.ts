@@ -1,10 +1,10 @@
 import type { Config } from './config.js';
-import { TransformersEmbedder } from './core/embedder.js';
-import { KnowledgeBase, type ProgressListener } from './core/knowledge-base.js';
+import { TransformersEmbedder, type Embedder } from './core/embedder.js';
+import { KnowledgeBase, type KnowledgeBaseOptions, type ProgressListener } from './core/knowledge-base.js';
 import type { Logger } from './logger.js';
 
-/** Wires the configured model and paths into a ready knowledge base: shared by the bot and the CLI. */
-export async function openKnowledgeBase(config: Config, logger: Logger, onProgress?: ProgressListener): Promise<KnowledgeBase> {
+/** Loads the configured embedding model (in its own process). */
+export async function loadConfiguredEmbedder(config: Config, logger: Logger): Promise<TransformersEmbedder> {
   logger.info({ model: config.embedding.model }, 'loading the embedding model');
   const embedder = await TransformersEmbedder.load({
     model: config.embedding.model,
@@ -15,19 +15,27 @@ export async function openKnowledgeBase(config: Config, logger: Logger, onProgre
     passagePrefix: config.embedding.passagePrefix,
   });
   logger.info({ model: embedder.info.id, dimensions: embedder.info.dimensions, maxTokens: embedder.info.maxTokens }, 'embedding model ready');
+  return embedder;
+}
+
+/** The knowledge base's options as the configuration sets them, around a given embedder. */
+export function knowledgeBaseOptions(config: Config, embedder: Embedder, logger: Logger): KnowledgeBaseOptions {
+  return {
+    corpusPath: config.corpusPath,
+    indexDir: config.indexDir,
+    embedder,
+    logger,
+    batchSize: config.embedding.batchSize,
+    topK: config.retrieval.topK,
+    minScore: config.retrieval.minScore,
+  };
+}
+
+/** Wires the configured model and paths into a ready knowledge base: shared by the bot and the CLI. */
+export async function openKnowledgeBase(config: Config, logger: Logger, onProgress?: ProgressListener): Promise<KnowledgeBase> {
+  const embedder = await loadConfiguredEmbedder(config, logger);
   try {
-    return await KnowledgeBase.open(
-      {
-        corpusPath: config.corpusPath,
-        indexDir: config.indexDir,
-        embedder,
-        logger,
-        batchSize: config.embedding.batchSize,
-        topK: config.retrieval.topK,
-        minScore: config.retrieval.minScore,
-      },
-      onProgress,
-    );
+    return await KnowledgeBase.open(knowledgeBaseOptions(config, embedder, logger), onProgress);
   } catch (error) {
     await embedder.close();
     throw error;

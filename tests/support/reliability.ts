@@ -1,8 +1,9 @@
 import { expect } from 'vitest';
 import type { Config } from '../../src/config.js';
-import { TransformersEmbedder, type Embedder, type EmbeddingKind } from '../../src/core/embedder.js';
+import type { Embedder, EmbeddingKind } from '../../src/core/embedder.js';
 import { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import type { Logger } from '../../src/logger.js';
+import { knowledgeBaseOptions, loadConfiguredEmbedder } from '../../src/setup.js';
 import type { FakeDiscord, JsonObject, MessageRecord } from './fake-discord.js';
 
 export const NOBODY_PINGED = { users: [], roles: [], everyone: false, repliedUser: false };
@@ -95,24 +96,8 @@ export class InstrumentedEmbedder implements Embedder {
 
 /** Opens the configured knowledge base as the bot does, with the model wrapped in an {@link InstrumentedEmbedder}. */
 export async function openInstrumented(config: Config, logger: Logger): Promise<{ knowledgeBase: KnowledgeBase; embedder: InstrumentedEmbedder }> {
-  const inner = await TransformersEmbedder.load({
-    model: config.embedding.model,
-    isLocalDirectory: config.embedding.isLocalDirectory,
-    cacheDir: config.embedding.cacheDir,
-    quantized: config.embedding.quantized,
-    queryPrefix: config.embedding.queryPrefix,
-    passagePrefix: config.embedding.passagePrefix,
-  });
-  const embedder = new InstrumentedEmbedder(inner);
-  const knowledgeBase = await KnowledgeBase.open({
-    corpusPath: config.corpusPath,
-    indexDir: config.indexDir,
-    embedder,
-    logger,
-    batchSize: config.embedding.batchSize,
-    topK: config.retrieval.topK,
-    minScore: config.retrieval.minScore,
-  });
+  const embedder = new InstrumentedEmbedder(await loadConfiguredEmbedder(config, logger));
+  const knowledgeBase = await KnowledgeBase.open(knowledgeBaseOptions(config, embedder, logger));
   return { knowledgeBase, embedder };
 }
 
