@@ -204,14 +204,18 @@ export class KnowledgeBase {
   }
 
   /** Ranked passages without the relevance decision: for evaluation and diagnostics. */
-  async rank(question: string, options: AskOptions = {}): Promise<RankedPassage[]> {
-    const snapshot = this.current; // one snapshot per question, even if a rebuild swaps mid-way
+  rank(question: string, options: AskOptions = {}): Promise<RankedPassage[]> {
+    return this.rankIn(this.current, question, options);
+  }
+
+  /** Ranks against one snapshot for the whole question, even if a rebuild swaps in another mid-way. */
+  private async rankIn(snapshot: IndexSnapshot, question: string, options: AskOptions): Promise<RankedPassage[]> {
     const cleaned = question.trim();
     if (!cleaned) throw new EmptyQuestionError();
     const mode = options.mode ?? 'hybrid';
     const limit = options.k ?? this.options.topK ?? 3;
     const pending = mode === 'lexical' ? null : this.embedQuestion(toSimplifiedScript(cleaned));
-    // While the model runs in its worker, the lexical half runs here (after one turn, so the question reaches the worker first).
+    // While the model process embeds the question, the lexical half runs here (after one turn, so the question is sent first).
     if (pending) await new Promise((resolve) => setImmediate(resolve));
     const lexicalHits = mode === 'dense' ? undefined : snapshot.lexical.search(cleaned, candidateCount(snapshot.manifest.passages.length, limit));
     // Warm the term cache for the highlighter (it analyses the question as asked) while the model still runs.
@@ -228,7 +232,7 @@ export class KnowledgeBase {
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const k = options.k ?? this.options.topK ?? 3;
     const snapshot = this.current;
-    const ranked = await this.rank(question, { ...options, k });
+    const ranked = await this.rankIn(snapshot, question, { ...options, k });
     const threshold = this.relevanceThreshold;
     const bestScore = Math.max(0, ...ranked.map((entry) => entry.denseScore ?? 0));
     const bestCoverage = Math.max(0, ...ranked.map((entry) => entry.lexicalCoverage ?? 0));
