@@ -173,7 +173,8 @@ class GraphBuilder {
   }
 }
 
-const DEFAULTS = {
+/** multilingual-e5-small's shape: the generator's defaults. */
+export const E5_SMALL_SHAPE: Required<E5ShapeModelOptions> = {
   vocabSize: 250037,
   layers: 12,
   hidden: 384,
@@ -181,8 +182,9 @@ const DEFAULTS = {
   intermediate: 1536,
   maxPositions: 512,
   seed: 42,
-  matmul: 'dynamic-int8' as 'dynamic-int8' | 'float32',
+  matmul: 'dynamic-int8',
 };
+const DEFAULTS = E5_SMALL_SHAPE;
 const PAD_ID = 1;
 const LN_EPS = 1e-12; // multilingual-e5-small config.layer_norm_eps
 const WEIGHT_STD = 0.02;

@@ -5,22 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MODEL, type Config } from '../../src/config.js';
 import type { TransformersEmbedderOptions } from '../../src/core/embedder.js';
-import { createE5ShapeModel, type E5ShapeModelOptions } from '../e5-shape-model.js';
+import { createE5ShapeModel, E5_SMALL_SHAPE, type E5ShapeModelOptions } from '../e5-shape-model.js';
 
 export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE_ROOT = path.join(REPOSITORY_ROOT, '.cache', 'bench-model');
 
-/** The stand-in's settings: multilingual-e5-small's shape (the generator's defaults), spelled out for the cache key. */
-export const E5_SHAPE_OPTIONS: Required<E5ShapeModelOptions> = {
-  vocabSize: 250037,
-  layers: 12,
-  hidden: 384,
-  heads: 12,
-  intermediate: 1536,
-  maxPositions: 512,
-  seed: 42,
-  matmul: 'dynamic-int8',
-};
+/** The stand-in's settings, spelled out in full for the cache key: multilingual-e5-small's shape. */
+export const E5_SHAPE_OPTIONS: Required<E5ShapeModelOptions> = E5_SMALL_SHAPE;
 
 export interface BenchModel {
   /** What the tables say the model is. */
