@@ -14,7 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, readConfig } from '../src/config.js';
+import { ConfigError, readConfig } from '../src/config/config.js';
 import { createContext } from './lib/context.js';
 import { benchModel, REPOSITORY_ROOT } from './lib/model.js';
 import type { Section, SectionResult, Target } from './lib/section.js';

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Language } from '../../src/bot/i18n.js';
-import type { Config } from '../../src/config.js';
-import { TransformersEmbedder, type EmbedTimings, type Embedder, type EmbeddingKind } from '../../src/core/embedder.js';
+import type { Config } from '../../src/config/config.js';
+import type { EmbedTimings, Embedder, EmbeddingKind } from '../../src/core/embedder.js';
+import { TransformersEmbedder } from '../../src/core/transformers-embedder.js';
 import { KnowledgeBase, type KnowledgeBaseOptions, type ProgressListener } from '../../src/core/knowledge-base.js';
 import { REPOSITORY_ROOT, type BenchModel } from './model.js';
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Language } from '../../src/bot/i18n.js';
-import { formatAnswer } from '../../src/bot/reply-format.js';
+import { formatAnswer } from '../../src/bot/answer-format.js';
 import type { Answer } from '../../src/core/knowledge-base.js';
 import { highlightSentences } from '../../src/core/retrieval.js';
 import { questionAt, type BenchContext } from '../lib/context.js';

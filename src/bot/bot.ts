@@ -9,10 +9,10 @@ import {
   type ClientOptions,
   type Message,
 } from 'discord.js';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, type Config } from '../config/config.js';
 import type { BuildProgress, KnowledgeBase } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
-import { openKnowledgeBase as openConfiguredKnowledgeBase } from '../setup.js';
+import { openKnowledgeBase as openConfiguredKnowledgeBase } from '../startup/open-knowledge-base.js';
 import { commands } from './commands/index.js';
 import type { BotContext, KnowledgeSource } from './context.js';
 import { replyWithError, UserFacingError } from './errors.js';

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import type { SlidingWindowLimiter } from './rate-limit.js';

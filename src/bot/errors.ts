@@ -1,9 +1,9 @@
-import { DiscordAPIError, MessageFlags, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type ChatInputCommandInteraction, type Message } from 'discord.js';
 import { EmptyQuestionError } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import { t, type Language, type MessageKey, type MessageParams } from './i18n.js';
 import { NO_MENTIONS } from './replies.js';
-import { truncatePlain, DISCORD_LIMITS } from './reply-format.js';
+import { DISCORD_LIMITS, truncatePlain } from './discord-limits.js';
 
 /**
  * An expected problem the user can do something about (an empty or too long
@@ -26,14 +26,15 @@ export class UserFacingError extends Error {
 }
 
 /** Discord error codes meaning the reply can no longer be delivered: retrying or apologising is pointless. */
-const UNDELIVERABLE_CODES = new Set([
-  10003, // Unknown channel
-  10008, // Unknown message
-  10062, // Unknown interaction: the 3 s window or the 15 min token expired
-  40060, // Interaction has already been acknowledged
-  50001, // Missing access
-  50007, // Cannot send messages to this user
-  50013, // Missing permissions
+const UNDELIVERABLE_CODES = new Set<number>([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.UnknownMessage,
+  // The 3 s window or the 15 min token expired.
+  RESTJSONErrorCodes.UnknownInteraction,
+  RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged,
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.CannotSendMessagesToThisUser,
+  RESTJSONErrorCodes.MissingPermissions,
 ]);
 
 function isUndeliverable(error: unknown): boolean {

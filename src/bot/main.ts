@@ -1,6 +1,7 @@
-import { readConfig, type Config } from '../config.js';
-import { isExpectedStartupError } from '../cli/run-cli.js';
-import { createLogger, scrubbedStderr } from '../logger.js';
+import { readConfig, type Config } from '../config/config.js';
+import { scrubbedStderr } from '../logger.js';
+import { configuredLogger } from '../startup/configured-logger.js';
+import { isExpectedStartupError } from '../startup/run-program.js';
 import { createBot } from './bot.js';
 import { DiscordLoginError, missingTokenHelp } from './onboarding.js';
 
@@ -39,7 +40,7 @@ async function main(): Promise<number | undefined> {
   }
 
   token = config.discord.token;
-  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [token] });
+  const logger = configuredLogger(config);
   // A reply that fails where nobody awaited it must not take the bot down; it is logged and the bot carries on.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 

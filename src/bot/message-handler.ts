@@ -4,7 +4,7 @@ import { replyWithError, UserFacingError } from './errors.js';
 import { languageOfText } from './i18n.js';
 import { answerQuestion, tooManyQuestions, validQuestion } from './questions.js';
 import { replyToMessage } from './replies.js';
-import { formatHelp } from './reply-format.js';
+import { formatHelp } from './commands/help.js';
 
 export interface MessageQuestion {
   /** The question with the bot's mention removed. */

@@ -1,4 +1,4 @@
-import { DiscordAPIError, OAuth2Scopes, PermissionFlagsBits, PermissionsBitField } from 'discord.js';
+import { DiscordAPIError, OAuth2Scopes, PermissionFlagsBits, PermissionsBitField, RESTJSONErrorCodes } from 'discord.js';
 
 /**
  * What the bot needs in a channel: to see it, to answer in it and in its
@@ -69,7 +69,7 @@ export function describeDiscordFailure(error: unknown, apiUrl: string | undefine
   }
   if (error instanceof DiscordAPIError) {
     const hint =
-      error.code === 50001 || error.status === 403
+      error.code === RESTJSONErrorCodes.MissingAccess || error.status === 403
         ? ' If DISCORD_GUILD_ID is set, check that the bot is in that server and was invited with the applications.commands scope.'
         : '';
     return new DiscordLoginError(`Discord refused the request (${error.status}: ${error.message}).${hint}`, { cause: error });

@@ -3,7 +3,8 @@ import { stripInvisible } from '../core/normalize.js';
 import { UserFacingError } from './errors.js';
 import type { Language } from './i18n.js';
 import type { Admission, SlidingWindowLimiter } from './rate-limit.js';
-import { formatAnswer, type ReplyPayload } from './reply-format.js';
+import { formatAnswer } from './answer-format.js';
+import type { ReplyPayload } from './discord-limits.js';
 
 /** Discord's mention syntax: users, roles, channels, @everyone and @here. */
 const MENTIONS = /<@[!&]?\d{17,20}>|<#\d{17,20}>|@(?:everyone|here)\b/g;

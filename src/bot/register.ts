@@ -1,5 +1,5 @@
 import { Routes, type REST, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { commands } from './commands/index.js';
 
 export interface Registration {

@@ -1,5 +1,5 @@
 import { MessageFlags, type ChatInputCommandInteraction, type Message, type MessageMentionOptions } from 'discord.js';
-import type { ReplyPayload } from './reply-format.js';
+import type { ReplyPayload } from './discord-limits.js';
 
 /**
  * Nobody is ever pinged by the bot: not @everyone or @here, no role, no

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { readConfig } from '../config.js';
-import { createLogger } from '../logger.js';
-import { openKnowledgeBase } from '../setup.js';
+import { readConfig } from '../config/config.js';
+import { configuredLogger } from '../startup/configured-logger.js';
+import { openKnowledgeBase } from '../startup/open-knowledge-base.js';
+import { runProgram } from '../startup/run-program.js';
 import { answerToJson, answerToText } from './format-answer.js';
-import { progressPrinter, runCli } from './run-cli.js';
+import { progressPrinter } from './progress.js';
 
 const USAGE = `Usage: npm run ask -- [--json] [--k N] "<question>"
 
@@ -11,7 +12,7 @@ Answers a question from the article by quoting the most relevant paragraphs.
   --json   print exactly one JSON document on stdout (logs go to stderr)
   --k N    how many paragraphs to return (1–10, default TOP_K or 3)`;
 
-runCli(async () => {
+runProgram(async () => {
   let parsed;
   try {
     parsed = parseArgs({
@@ -36,7 +37,7 @@ runCli(async () => {
   }
 
   const config = readConfig();
-  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [config.discord.token] });
+  const logger = configuredLogger(config);
   const knowledgeBase = await openKnowledgeBase(config, logger, progressPrinter());
   try {
     const answer = await knowledgeBase.ask(question, { k });

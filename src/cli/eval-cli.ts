@@ -1,13 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readConfig } from '../config.js';
-import { evaluate, formatMisses, formatReport, loadQuestions } from '../core/evaluation.js';
+import { readConfig } from '../config/config.js';
+import { evaluate } from '../core/evaluation/evaluate.js';
+import { DEFAULT_QUESTIONS_FILE, loadQuestions } from '../core/evaluation/questions.js';
 import { MIN_LEXICAL_COVERAGE } from '../core/retrieval.js';
-import { createLogger } from '../logger.js';
-import { openKnowledgeBase } from '../setup.js';
-import { progressPrinter, runCli } from './run-cli.js';
-
-const DEFAULT_QUESTIONS = fileURLToPath(new URL('../../tests/eval/questions.json', import.meta.url));
+import { configuredLogger } from '../startup/configured-logger.js';
+import { openKnowledgeBase } from '../startup/open-knowledge-base.js';
+import { runProgram } from '../startup/run-program.js';
+import { formatMisses, formatReport } from './eval-report.js';
+import { progressPrinter } from './progress.js';
 
 const USAGE = `Usage: npm run eval -- [--json] [--misses] [--questions FILE]
 
@@ -16,9 +16,9 @@ EMBEDDING_MODEL names: recall@1, recall@3 and MRR per language and per ranker
 (dense, lexical, hybrid), and how often ask() declines unanswerable questions.
   --json           print the full report (with per-question rankings) as JSON
   --misses         also list hybrid top-3 misses and wrong answer/decline decisions
-  --questions FILE the question set (default tests/eval/questions.json)`;
+  --questions FILE the question set (default: the project's own, src/core/evaluation/questions.json)`;
 
-runCli(async () => {
+runProgram(async () => {
   let parsed;
   try {
     parsed = parseArgs({
@@ -39,10 +39,10 @@ runCli(async () => {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const questions = await loadQuestions(values.questions ?? DEFAULT_QUESTIONS);
+  const questions = await loadQuestions(values.questions ?? DEFAULT_QUESTIONS_FILE);
 
   const config = readConfig();
-  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [config.discord.token] });
+  const logger = configuredLogger(config);
   const knowledgeBase = await openKnowledgeBase(config, logger, progressPrinter());
   try {
     const report = await evaluate(knowledgeBase, questions, { model: knowledgeBase.embedder.info.id });

@@ -1,14 +1,15 @@
-import { readConfig } from '../config.js';
-import { createLogger } from '../logger.js';
-import { openKnowledgeBase } from '../setup.js';
-import { progressPrinter, runCli } from './run-cli.js';
+import { readConfig } from '../config/config.js';
+import { configuredLogger } from '../startup/configured-logger.js';
+import { openKnowledgeBase } from '../startup/open-knowledge-base.js';
+import { runProgram } from '../startup/run-program.js';
+import { progressPrinter } from './progress.js';
 
 const USAGE = `Usage: npm run index [-- --force]
 
 Builds the index of the corpus (CORPUS_PATH) into INDEX_DIR, or confirms the
 persisted one is up to date. --force rebuilds even when nothing changed.`;
 
-runCli(async () => {
+runProgram(async () => {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
@@ -20,7 +21,7 @@ runCli(async () => {
     return 2;
   }
   const config = readConfig();
-  const logger = createLogger({ level: config.log.level, format: config.log.format, secrets: [config.discord.token] });
+  const logger = configuredLogger(config);
   const progress = progressPrinter();
   const knowledgeBase = await openKnowledgeBase(config, logger, progress);
   try {

@@ -1,53 +1,32 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { silentLogger } from '../logger.js';
-import { loadCorpus, type Corpus, type Passage } from './corpus.js';
+import { loadCorpus, type Passage } from './corpus.js';
 import type { Embedder } from './embedder.js';
+import { buildSnapshot, type IndexBuildOptions, type ProgressListener } from './index-builder.js';
 import {
-  createVectorIndex,
-  DEFAULT_HNSW,
-  INDEX_FORMAT_VERSION,
   IndexUnavailableError,
-  packageVersions,
   readSnapshot,
   removeStale,
   staleReason,
-  writeSnapshot,
-  type HnswParameters,
   type IndexSnapshot,
   type Manifest,
-  type WriteHooks,
 } from './index-store.js';
-import { LexicalIndex, lexicalTerms, warmUpSegmenter } from './lexical.js';
+import { lexicalTerms, warmUpSegmenter } from './lexical.js';
 import { toSimplifiedScript } from './normalize.js';
 import { QueryBatcher } from './query-batcher.js';
 import { candidateCount, defaultRelevanceThreshold, highlightSentences, MIN_LEXICAL_COVERAGE, rankPassages, type Highlight, type RankerMode, type RankedPassage } from './retrieval.js';
-import { windowsOf } from './windows.js';
 
-export type BuildPhase = 'reading' | 'embedding' | 'writing';
+export type { BuildPhase, BuildProgress, ProgressListener } from './index-builder.js';
 
-export interface BuildProgress {
-  phase: BuildPhase;
-  done: number;
-  total: number;
-}
-
-export type ProgressListener = (progress: BuildProgress) => void;
-
-export interface KnowledgeBaseOptions {
+export interface KnowledgeBaseOptions extends IndexBuildOptions {
   corpusPath: string;
-  indexDir: string;
-  embedder: Embedder;
   logger?: Logger;
-  /** Texts per forward pass, when indexing and when coalescing concurrent questions. */
-  batchSize?: number;
   topK?: number;
   /** Overrides the calibrated relevance threshold of the model. */
   minScore?: number;
-  hnsw?: HnswParameters;
   /** Coalesce concurrent questions into batched forward passes (on by default). */
   batchQueries?: boolean;
-  writeHooks?: WriteHooks;
 }
 
 export interface AnswerPassage {
@@ -329,64 +308,4 @@ export class KnowledgeBase {
     await this.rebuilding?.catch(() => undefined);
     await this.options.embedder.close();
   }
-}
-
-/** Embeds a corpus into a new snapshot and persists it atomically. */
-async function buildSnapshot(
-  corpus: Corpus,
-  options: KnowledgeBaseOptions,
-  onProgress?: ProgressListener,
-): Promise<{ snapshot: IndexSnapshot; embedded: number }> {
-  const started = performance.now();
-  const { embedder } = options;
-  const batchSize = options.batchSize ?? 16;
-  const hnsw = options.hnsw ?? DEFAULT_HNSW;
-
-  // Long paragraphs become overlapping sentence windows that point back to them.
-  const windowTexts: string[] = [];
-  const windows: number[] = [];
-  const countTokens = (texts: readonly string[]) => embedder.countTokens(texts, 'passage');
-  for (const [index, passage] of corpus.passages.entries()) {
-    for (const text of await windowsOf(toSimplifiedScript(passage.text), embedder.info.maxTokens, countTokens)) {
-      windowTexts.push(text);
-      windows.push(index);
-    }
-  }
-
-  const vectors = createVectorIndex(embedder.info.dimensions, windowTexts.length, hnsw);
-  onProgress?.({ phase: 'embedding', done: 0, total: windowTexts.length });
-  for (let start = 0; start < windowTexts.length; start += batchSize) {
-    const batch = windowTexts.slice(start, start + batchSize);
-    const embedded = await embedder.embed(batch, 'passage');
-    embedded.forEach((vector, offset) => vectors.addPoint(Array.from(vector), start + offset));
-    onProgress?.({ phase: 'embedding', done: Math.min(start + batchSize, windowTexts.length), total: windowTexts.length });
-  }
-
-  onProgress?.({ phase: 'writing', done: 0, total: 1 });
-  const lexical = LexicalIndex.build(corpus.passages.map((passage) => passage.text));
-  const manifest = await writeSnapshot(
-    options.indexDir,
-    {
-      manifest: {
-        formatVersion: INDEX_FORMAT_VERSION,
-        model: { ...embedder.info },
-        corpus: {
-          path: corpus.root,
-          contentHash: corpus.contentHash,
-          documents: corpus.documents.map(({ name, title, sections }) => ({ name, title, sections })),
-        },
-        passages: corpus.passages,
-        windows,
-        hnsw: { ...hnsw, space: 'cosine' },
-        builtAt: new Date().toISOString(),
-        buildMs: Math.round(performance.now() - started),
-        versions: packageVersions(),
-      },
-      vectors,
-      lexical,
-    },
-    options.writeHooks,
-  );
-  onProgress?.({ phase: 'writing', done: 1, total: 1 });
-  return { snapshot: { manifest, vectors, lexical }, embedded: windowTexts.length };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import { silentLogger } from '../../src/logger.js';
-import { openKnowledgeBase } from '../../src/setup.js';
+import { openKnowledgeBase } from '../../src/startup/open-knowledge-base.js';
 import { controllable, errorLines, HEARTBEAT_MS, startBot, type RunningBot } from '../support/bot-harness.js';
 import { FakeDiscord } from '../support/fake-discord.js';
 import { copyOfCorpus, makeTinyModel, removeTempDirs, tempDir, testConfig } from '../support/fixtures.js';

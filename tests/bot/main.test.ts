@@ -7,7 +7,7 @@ import { copyOfCorpus, makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } fr
 
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = path.join(PROJECT_ROOT, 'src', 'bot', 'main.ts');
-const REGISTER = path.join(PROJECT_ROOT, 'src', 'bot', 'register-cli.ts');
+const REGISTER = path.join(PROJECT_ROOT, 'src', 'bot', 'deploy-commands.ts');
 
 interface Exited {
   code: number | null;

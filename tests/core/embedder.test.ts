@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TransformersEmbedder, type TransformersEmbedderOptions } from '../../src/core/embedder.js';
+import { TransformersEmbedder, type TransformersEmbedderOptions } from '../../src/core/transformers-embedder.js';
 import { makeTinyModel, removeTempDirs } from '../support/fixtures.js';
 
 let options: TransformersEmbedderOptions;

@@ -1,7 +1,8 @@
 import { appendFile, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TransformersEmbedder, type Embedder } from '../../src/core/embedder.js';
+import type { Embedder } from '../../src/core/embedder.js';
+import { TransformersEmbedder } from '../../src/core/transformers-embedder.js';
 import { KnowledgeBase, type KnowledgeBaseOptions } from '../../src/core/knowledge-base.js';
 import { readSnapshot } from '../../src/core/index-store.js';
 import { capturingLogger, copyOfCorpus, makeTinyModel, removeTempDirs, tempDir } from '../support/fixtures.js';

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { APIEmbed } from 'discord.js';
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/config.js';
 import type { Logger } from '../../src/logger.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import { createBot, type Bot } from '../../src/bot/bot.js';

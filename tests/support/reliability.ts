@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/config.js';
 import type { Embedder, EmbeddingKind } from '../../src/core/embedder.js';
 import { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import type { Logger } from '../../src/logger.js';
-import { knowledgeBaseOptions, loadConfiguredEmbedder } from '../../src/setup.js';
+import { knowledgeBaseOptions, loadConfiguredEmbedder } from '../../src/startup/open-knowledge-base.js';
 import type { FakeDiscord, JsonObject, MessageRecord } from './fake-discord.js';
 
 export const NOBODY_PINGED = { users: [], roles: [], everyone: false, repliedUser: false };

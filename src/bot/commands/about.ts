@@ -1,6 +1,53 @@
+import path from 'node:path';
+import type { APIEmbed } from 'discord.js';
+import type { Manifest } from '../../core/index-store.js';
+import { DISCORD_LIMITS, enforceLimits, type ReplyPayload } from '../discord-limits.js';
+import { EMBED_COLORS } from '../embed-colors.js';
+import { t, type Language } from '../i18n.js';
+import { bulletList, fitEscaped } from '../markdown.js';
 import { respond } from '../replies.js';
-import { formatAbout } from '../reply-format.js';
 import { commandBuilder, type SlashCommand } from './command.js';
+
+export interface AboutFormatOptions {
+  language: Language;
+  isRebuilding: boolean;
+}
+
+/** A model directory is shown by its name: the server's file paths are nobody's business. */
+export function displayModelName(modelId: string): string {
+  return path.isAbsolute(modelId) ? path.basename(modelId) : modelId;
+}
+
+/** Discord renders `<t:…>` in each reader's own time zone and language. */
+function discordTimestamp(iso: string): string {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  return Number.isFinite(seconds) ? `<t:${seconds}:f> (<t:${seconds}:R>)` : iso;
+}
+
+/** /about: the article's title, how many passages, the model and when the index was built. */
+export function formatAbout(manifest: Manifest, options: AboutFormatOptions): ReplyPayload {
+  const { language } = options;
+  const titles = manifest.corpus.documents.map((document) => document.title);
+  const sections = manifest.corpus.documents.flatMap((document) => document.sections);
+  const intro = t(language, 'aboutIntro');
+  const embed: APIEmbed = {
+    title: fitEscaped(titles.join(' · '), DISCORD_LIMITS.embedTitle, (escaped) => escaped),
+    description: options.isRebuilding ? `${intro}\n\n${t(language, 'aboutRebuilding')}` : intro,
+    color: EMBED_COLORS.answer,
+    fields: [
+      { name: t(language, 'aboutPassages'), value: String(manifest.passages.length), inline: true },
+      {
+        name: t(language, 'aboutModel'),
+        value: fitEscaped(displayModelName(manifest.model.id), DISCORD_LIMITS.fieldValue, (escaped) => escaped),
+        inline: true,
+      },
+      { name: t(language, 'aboutBuilt'), value: discordTimestamp(manifest.builtAt), inline: true },
+    ],
+  };
+  const sectionList = bulletList(sections, DISCORD_LIMITS.fieldValue);
+  if (sectionList) embed.fields!.push({ name: t(language, 'aboutSections'), value: sectionList, inline: false });
+  return enforceLimits({ content: '', embeds: [embed] });
+}
 
 /** `/about`: the article's title, its number of passages, the model and when the index was built. */
 export const about: SlashCommand = {

@@ -5,7 +5,7 @@ import {
   type ChatInputCommandInteraction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/config.js';
 import type { BotContext } from '../context.js';
 import { COMMAND_NAMES, localizations, t, type Language, type MessageKey } from '../i18n.js';
 

@@ -1,10 +1,10 @@
 import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/config.js';
 import type { BuildProgress, ReindexReport } from '../../core/knowledge-base.js';
 import { UserFacingError } from '../errors.js';
 import { t, type Language } from '../i18n.js';
 import { NO_MENTIONS } from '../replies.js';
-import { truncatePlain } from '../reply-format.js';
+import { truncatePlain } from '../discord-limits.js';
 import { ThrottledEdits } from '../throttled-edits.js';
 import { commandBuilder, type SlashCommand } from './command.js';
 

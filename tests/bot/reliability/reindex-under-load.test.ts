@@ -1,12 +1,12 @@
 import { cp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KnowledgeBase } from '../../src/core/knowledge-base.js';
-import { ADMIN_USER_ID, controllable, errorLines, HEARTBEAT_MS, MANAGE_GUILD_PERMISSIONS, startBot, type RunningBot } from '../support/bot-harness.js';
-import { FakeDiscord, type InteractionState } from '../support/fake-discord.js';
-import { makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../support/fixtures.js';
-import { runScript } from '../support/processes.js';
-import { expectNobodyPinged, KNOWN_ANSWERS, openInstrumented, quotedParagraphs, replyTo, shared, type InstrumentedEmbedder } from '../support/reliability.js';
+import { KnowledgeBase } from '../../../src/core/knowledge-base.js';
+import { ADMIN_USER_ID, controllable, errorLines, HEARTBEAT_MS, MANAGE_GUILD_PERMISSIONS, startBot, type RunningBot } from '../../support/bot-harness.js';
+import { FakeDiscord, type InteractionState } from '../../support/fake-discord.js';
+import { makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../../support/fixtures.js';
+import { runScript } from '../../support/processes.js';
+import { expectNobodyPinged, KNOWN_ANSWERS, openInstrumented, quotedParagraphs, replyTo, shared, type InstrumentedEmbedder } from '../../support/reliability.js';
 
 const REBUILT = /^Index rebuilt in \d+\.\d s: 25 passages \(before: 25\); 0 added, 0 removed, 0 changed\. Answers now come from the new index\.$/;
 const FAILED = /^The rebuild failed, so the previous index keeps answering questions\. Reason: /;

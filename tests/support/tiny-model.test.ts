@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
-import { createTinyModel } from './support/tiny-model.js';
+import { createTinyModel } from './tiny-model.js';
 
 const DIMENSIONS = 64;
 const MAX_TOKENS = 128;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embedText, errorLines, expectWithinDiscordLimits, HEARTBEAT_MS, startBot, type RunningBot } from '../support/bot-harness.js';
-import { FakeDiscord, type InteractionState } from '../support/fake-discord.js';
-import { makeTinyModel, removeTempDirs } from '../support/fixtures.js';
-import { expectNobodyPinged, NOBODY_PINGED, quotedParagraphs, replyTo } from '../support/reliability.js';
+import { embedText, errorLines, expectWithinDiscordLimits, HEARTBEAT_MS, startBot, type RunningBot } from '../../support/bot-harness.js';
+import { FakeDiscord, type InteractionState } from '../../support/fake-discord.js';
+import { makeTinyModel, removeTempDirs } from '../../support/fixtures.js';
+import { expectNobodyPinged, NOBODY_PINGED, quotedParagraphs, replyTo } from '../../support/reliability.js';
 
 const EMPTY = 'The question is empty. Please write what you would like to know.';
 const NOT_COVERED = 'Not covered by the article';

@@ -6,12 +6,12 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { DiscordAPIError } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../support/bot-harness.js';
-import { FakeDiscord, snowflake } from '../support/fake-discord.js';
-import { makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../support/fixtures.js';
-import { runScript, STACK_FRAME } from '../support/processes.js';
-import { KNOWN_ANSWERS, quotedParagraphs, replyTo } from '../support/reliability.js';
+import { createLogger } from '../../../src/logger.js';
+import { startBot, type RunningBot } from '../../support/bot-harness.js';
+import { FakeDiscord, snowflake } from '../../support/fake-discord.js';
+import { makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../../support/fixtures.js';
+import { runScript, STACK_FRAME } from '../../support/processes.js';
+import { KNOWN_ANSWERS, quotedParagraphs, replyTo } from '../../support/reliability.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
@@ -124,7 +124,7 @@ describe('given a start-up failure whose message quotes the token', () => {
       fake.failNext({ method: 'GET', pathPattern: /^\/gateway\/bot$/, status: 403, body });
       fake.failNext({ method: 'GET', pathPattern: /^\/applications\/@me$/, status: 403, body });
       const env = { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, EMBEDDING_MODEL: await makeTinyModel(), INDEX_DIR: await tempDir('index-'), LOG_FORMAT: 'json', LOG_LEVEL: 'trace' };
-      const [bot, register] = await Promise.all([runScript('src/bot/main.ts', [], env), runScript('src/bot/register-cli.ts', [], env)]);
+      const [bot, register] = await Promise.all([runScript('src/bot/main.ts', [], env), runScript('src/bot/deploy-commands.ts', [], env)]);
       const [botExit, registerExit] = await Promise.all([bot.exited, register.exited]);
 
       for (const [run, exit] of [[bot, botExit], [register, registerExit]] as const) {

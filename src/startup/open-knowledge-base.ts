@@ -1,7 +1,8 @@
-import type { Config } from './config.js';
-import { TransformersEmbedder, type Embedder } from './core/embedder.js';
-import { KnowledgeBase, type KnowledgeBaseOptions, type ProgressListener } from './core/knowledge-base.js';
-import type { Logger } from './logger.js';
+import type { Config } from '../config/config.js';
+import type { Embedder } from '../core/embedder.js';
+import { TransformersEmbedder } from '../core/transformers-embedder.js';
+import { KnowledgeBase, type KnowledgeBaseOptions, type ProgressListener } from '../core/knowledge-base.js';
+import type { Logger } from '../logger.js';
 
 /** Loads the configured embedding model (in its own process). */
 export async function loadConfiguredEmbedder(config: Config, logger: Logger): Promise<TransformersEmbedder> {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorLines, startBot, type RunningBot } from '../support/bot-harness.js';
-import { FakeDiscord } from '../support/fake-discord.js';
-import { makeTinyModel, removeTempDirs } from '../support/fixtures.js';
-import { KNOWN_ANSWERS, quotedParagraphs, replyTo } from '../support/reliability.js';
+import { errorLines, startBot, type RunningBot } from '../../support/bot-harness.js';
+import { FakeDiscord } from '../../support/fake-discord.js';
+import { makeTinyModel, removeTempDirs } from '../../support/fixtures.js';
+import { KNOWN_ANSWERS, quotedParagraphs, replyTo } from '../../support/reliability.js';
 
 /** Short, so that a connection that stops acknowledging heartbeats is noticed within a test. */
 const HEARTBEAT_MS = 150;

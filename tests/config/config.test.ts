@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_MODEL, parseConfig } from '../../src/config.js';
+import { ConfigError, DEFAULT_MODEL, parseConfig } from '../../src/config/config.js';
 
 describe('given an empty environment', () => {
   const config = parseConfig({}, '/srv/bot');

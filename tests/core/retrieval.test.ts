@@ -1,29 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.js';
-import {
-  decisionMetrics,
-  firstGoldRank,
-  loadQuestions,
-  parseQuestions,
-  rankingMetrics,
-  recallAt,
-  reciprocalRank,
-  type EvalQuestion,
-} from '../src/core/evaluation.js';
-import type { Answer, KnowledgeBase } from '../src/core/knowledge-base.js';
-import { LexicalFormatMismatch, LexicalIndex, lexicalTerms } from '../src/core/lexical.js';
-import { silentLogger } from '../src/logger.js';
-import { openKnowledgeBase } from '../src/setup.js';
-import { corpusText } from './support/make-tiny-model.js';
-import { createTinyModel } from './support/tiny-model.js';
+import { parseConfig } from '../../src/config/config.js';
+import { rankingMetrics } from '../../src/core/evaluation/metrics.js';
+import { DEFAULT_QUESTIONS_FILE, loadQuestions, type EvalQuestion } from '../../src/core/evaluation/questions.js';
+import type { Answer, KnowledgeBase } from '../../src/core/knowledge-base.js';
+import { silentLogger } from '../../src/logger.js';
+import { openKnowledgeBase } from '../../src/startup/open-knowledge-base.js';
+import { PROJECT_ROOT } from '../support/fixtures.js';
+import { corpusText } from '../support/make-tiny-model.js';
+import { createTinyModel } from '../support/tiny-model.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CORPUS = path.join(root, 'corpus');
-const QUESTIONS = path.join(root, 'tests', 'eval', 'questions.json');
+const CORPUS = path.join(PROJECT_ROOT, 'corpus');
+const QUESTIONS = DEFAULT_QUESTIONS_FILE;
 
 /** Paragraph numbers of an answer's quoted passages, best first. */
 const paragraphs = (answer: Answer) => answer.results.map((result) => result.passage.paragraph);
@@ -154,116 +144,6 @@ describe('retrieval over the article with the tiny test model', () => {
       for (const question of questions.filter((candidate) => candidate.scope === 'off-topic')) {
         expect((await knowledgeBase.ask(question.question)).answered, question.question).toBe(false);
       }
-    });
-  });
-});
-
-describe('lexicalTerms', () => {
-  describe('given traditional Chinese with Taiwanese vocabulary', () => {
-    it('then the terms are simplified, mainland words (輝達→英伟达, 晶片→芯片), with no traditional characters', () => {
-      const terms = lexicalTerms('輝達的晶片有什麼優勢嗎？');
-      expect(terms).toEqual(expect.arrayContaining(['伟达', '芯片', '优势']));
-      expect(terms.join('')).not.toMatch(/[輝達晶麼優勢嗎]/);
-      expect(lexicalTerms('輝達的晶片有什麼優勢嗎？')).toEqual(lexicalTerms('英伟达的芯片有什么优势吗？'));
-    });
-  });
-
-  describe('given question words and particles', () => {
-    it('then stop words are removed (什么, 吗, 的, 为什么, English function words)', () => {
-      const terms = lexicalTerms('为什么博通的股价会上涨吗？What is the reason?');
-      for (const stop of ['什么', '为什么', '吗', '的', 'what', 'is', 'the']) expect(terms).not.toContain(stop);
-      expect(terms).toEqual(expect.arrayContaining(['博通', '股价', 'reason']));
-    });
-  });
-
-  describe('given full-width digits and letters', () => {
-    it('then they become ASCII, lower case', () => {
-      expect(lexicalTerms('ＤｅｅｐＳｅｅｋ发布后跌了１７％')).toEqual(expect.arrayContaining(['deepseek', '17%']));
-    });
-  });
-});
-
-describe('LexicalIndex', () => {
-  const index = LexicalIndex.build(['英伟达市值单日蒸发近6000亿美元。', '博通股票的上升幅度逾越英伟达。', '杰文斯发现煤炭消耗量不减反增。']);
-
-  describe('given a question whose words are all in one passage', () => {
-    it('then that passage covers the question fully and the others do not', () => {
-      const [first, second, third] = index.coverage('博通股票');
-      expect(second).toBeCloseTo(1, 5);
-      expect(first).toBe(0);
-      expect(third).toBe(0);
-      expect(index.search('博通股票', 3)[0]).toMatchObject({ passage: 1, coverage: expect.closeTo(1, 5) });
-    });
-  });
-
-  describe('given a question sharing nothing with the passages', () => {
-    it('then nothing is found and coverage is zero everywhere', () => {
-      expect(index.search('明天北京会下雨吗', 3)).toEqual([]);
-      expect(index.coverage('明天北京会下雨吗')).toEqual([0, 0, 0]);
-    });
-  });
-
-  describe('given a serialized index', () => {
-    it('then it round-trips through JSON, and another format version is rejected', () => {
-      const copy = LexicalIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON())));
-      expect(copy.search('杰文斯', 3)).toEqual(index.search('杰文斯', 3));
-      expect(() => LexicalIndex.fromJSON({ ...index.toJSON(), version: 1 } as never)).toThrow(LexicalFormatMismatch);
-      expect(() => LexicalIndex.fromJSON({ ...index.toJSON(), analyzer: 'other' })).toThrow(LexicalFormatMismatch);
-      expect(() => LexicalIndex.fromJSON({ version: 2 } as never)).toThrow(/unsupported lexical index format/);
-    });
-  });
-});
-
-describe('evaluation metrics', () => {
-  describe('given a ranking and gold paragraphs', () => {
-    it('then the first gold rank, recall@k and reciprocal rank follow from the first gold paragraph ranked', () => {
-      expect(firstGoldRank([5, 3, 9], [9, 3])).toBe(2);
-      expect(firstGoldRank([5, 3, 9], [7])).toBeNull();
-      expect(recallAt([5, 3, 9], [9], 1)).toBe(0);
-      expect(recallAt([5, 3, 9], [9], 3)).toBe(1);
-      expect(reciprocalRank([5, 3, 9], [9])).toBeCloseTo(1 / 3);
-      expect(reciprocalRank([5, 3, 9], [7])).toBe(0);
-    });
-  });
-
-  describe('given several questions, one of them unanswerable', () => {
-    it('then recall@1, recall@3 and MRR are means over the answerable ones only', () => {
-      const metrics = rankingMetrics([
-        { ranking: [1, 2, 3], gold: [1] },
-        { ranking: [4, 5, 6], gold: [6] },
-        { ranking: [7, 8, 9], gold: [10] },
-        { ranking: [1, 2, 3], gold: [] },
-      ]);
-      expect(metrics).toEqual({ questions: 3, recallAt1: 1 / 3, recallAt3: 2 / 3, mrr: (1 + 1 / 3 + 0) / 3 });
-    });
-
-    it('then the decline rate counts unanswerable questions declined and the false-decline rate answerable ones declined', () => {
-      const decision = decisionMetrics([
-        { answered: false, gold: [] },
-        { answered: true, gold: [] },
-        { answered: true, gold: [1] },
-        { answered: false, gold: [2] },
-        { answered: true, gold: [3] },
-        { answered: true, gold: [4] },
-      ]);
-      expect(decision).toEqual({
-        unanswerable: 2,
-        declined: 1,
-        declineRate: 0.5,
-        answerable: 4,
-        falselyDeclined: 1,
-        falseDeclineRate: 0.25,
-      });
-    });
-  });
-
-  describe('given a malformed question file', () => {
-    it('then it is rejected: duplicate ids, unknown languages, a scope on an answerable question', () => {
-      const valid = { id: 'a', lang: 'zh-Hans', question: '博通', gold: [24] };
-      expect(parseQuestions([valid])).toHaveLength(1);
-      expect(() => parseQuestions([valid, valid])).toThrow(/duplicate/);
-      expect(() => parseQuestions([{ ...valid, lang: 'fr' }])).toThrow();
-      expect(() => parseQuestions([{ ...valid, scope: 'off-topic' }])).toThrow();
     });
   });
 });

@@ -1,14 +1,14 @@
 import { cp, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KnowledgeBase } from '../../src/core/knowledge-base.js';
-import { silentLogger } from '../../src/logger.js';
-import { openKnowledgeBase } from '../../src/setup.js';
-import { errorLines, HEARTBEAT_MS, startBot } from '../support/bot-harness.js';
-import { FakeDiscord } from '../support/fake-discord.js';
-import { copyOfCorpus, makeTinyModel, removeTempDirs, tempDir, testConfig } from '../support/fixtures.js';
-import { runScript, STACK_FRAME } from '../support/processes.js';
-import { KNOWN_ANSWERS, quotedParagraphs, shared } from '../support/reliability.js';
+import { KnowledgeBase } from '../../../src/core/knowledge-base.js';
+import { silentLogger } from '../../../src/logger.js';
+import { openKnowledgeBase } from '../../../src/startup/open-knowledge-base.js';
+import { errorLines, HEARTBEAT_MS, startBot } from '../../support/bot-harness.js';
+import { FakeDiscord } from '../../support/fake-discord.js';
+import { copyOfCorpus, makeTinyModel, removeTempDirs, tempDir, testConfig } from '../../support/fixtures.js';
+import { runScript, STACK_FRAME } from '../../support/processes.js';
+import { KNOWN_ANSWERS, quotedParagraphs, shared } from '../../support/reliability.js';
 
 let fake: FakeDiscord;
 let modelDir: string;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEARTBEAT_MS, startBot, type RunningBot } from '../support/bot-harness.js';
-import { FakeDiscord, snowflake } from '../support/fake-discord.js';
-import { makeTinyModel, removeTempDirs } from '../support/fixtures.js';
-import { expectNobodyPinged, KNOWN_ANSWERS, quotedParagraphs, replyTo, watchUnhandledRejections } from '../support/reliability.js';
+import { HEARTBEAT_MS, startBot, type RunningBot } from '../../support/bot-harness.js';
+import { FakeDiscord, snowflake } from '../../support/fake-discord.js';
+import { makeTinyModel, removeTempDirs } from '../../support/fixtures.js';
+import { expectNobodyPinged, KNOWN_ANSWERS, quotedParagraphs, replyTo, watchUnhandledRejections } from '../../support/reliability.js';
 
 /** discord.js makes a request once and retries a 5xx this many times. */
 const ATTEMPTS = 4;

@@ -1,12 +1,15 @@
 import { REST, Routes, type RESTGetCurrentApplicationResult } from 'discord.js';
-import { readConfig } from '../config.js';
-import { runCli } from '../cli/run-cli.js';
+import { readConfig } from '../config/config.js';
 import { scrubbedStderr } from '../logger.js';
+import { runProgram } from '../startup/run-program.js';
 import { describeDiscordFailure, missingTokenHelp } from './onboarding.js';
 import { registerCommands } from './register.js';
 
-/** `npm run register`: registers the slash commands without starting the bot. */
-runCli(async () => {
+/**
+ * `npm run register`: registers the slash commands without starting the bot,
+ * a standalone deploy script as in discord.js's create-discord-bot template.
+ */
+runProgram(async () => {
   const config = readConfig();
   const { token, apiUrl } = config.discord;
   if (!token) {

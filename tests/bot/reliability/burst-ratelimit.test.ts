@@ -1,9 +1,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_USER_ID, errorLines, MANAGE_GUILD_PERMISSIONS, startBot, type RunningBot } from '../support/bot-harness.js';
-import { FakeDiscord, type InteractionState, type MessageRecord } from '../support/fake-discord.js';
-import { makeTinyModel, removeTempDirs } from '../support/fixtures.js';
-import { expectNobodyPinged, KNOWN_ANSWERS, openInstrumented, quotedParagraphs, replyTo, type InstrumentedEmbedder } from '../support/reliability.js';
+import { ADMIN_USER_ID, errorLines, MANAGE_GUILD_PERMISSIONS, startBot, type RunningBot } from '../../support/bot-harness.js';
+import { FakeDiscord, type InteractionState, type MessageRecord } from '../../support/fake-discord.js';
+import { makeTinyModel, removeTempDirs } from '../../support/fixtures.js';
+import { expectNobodyPinged, KNOWN_ANSWERS, openInstrumented, quotedParagraphs, replyTo, type InstrumentedEmbedder } from '../../support/reliability.js';
 
 /** A short heartbeat, so that a stalled event loop shows within a burst of a few seconds. */
 const HEARTBEAT_MS = 100;

@@ -1,0 +1,87 @@
+import type { APIEmbed } from 'discord.js';
+import type { Answer } from '../core/knowledge-base.js';
+import { DISCORD_LIMITS, enforceLimits, truncatePlain, type ReplyPayload } from './discord-limits.js';
+import { EMBED_COLORS } from './embed-colors.js';
+import { excerpt } from './excerpt.js';
+import { t, type Language } from './i18n.js';
+import { bulletList, fitEscaped } from './markdown.js';
+
+const ELLIPSIS = '…';
+/** Room kept free under the 6000 total so rounding in the budget can never tip a message over. */
+const TOTAL_SAFETY_MARGIN = 64;
+/** A long question is echoed only this far: the answer, not the question, is what the reader came for. */
+const ECHOED_QUESTION_LENGTH = 300;
+
+export interface AnswerFormatOptions {
+  language: Language;
+  /** The article's sections, listed when the question is not covered. */
+  sections: readonly string[];
+  /** Repeat the question above the answer (slash commands, where the question is otherwise hidden). */
+  echoQuestion: boolean;
+}
+
+function formatScore(score: number): string {
+  return score.toFixed(2);
+}
+
+function questionLine(question: string, language: Language): string {
+  const oneLine = question.replace(/\s+/g, ' ').trim();
+  return fitEscaped(truncatePlain(oneLine, ECHOED_QUESTION_LENGTH), DISCORD_LIMITS.content, (escaped) =>
+    t(language, 'questionEcho', { question: escaped }),
+  );
+}
+
+function notCoveredEmbed(language: Language, sections: readonly string[]): APIEmbed {
+  const intro = t(language, 'notCoveredBody');
+  const heading = t(language, 'sectionsHeading');
+  const list = bulletList(sections, DISCORD_LIMITS.embedDescription - intro.length - heading.length - 4);
+  return {
+    title: t(language, 'notCoveredTitle'),
+    description: list ? `${intro}\n\n${heading}\n${list}` : intro,
+    color: EMBED_COLORS.notCovered,
+  };
+}
+
+/**
+ * Turns an answer into a reply that always fits Discord's limits: one embed
+ * per quoted passage (section and paragraph in the title, relevance in the
+ * footer, best sentences in bold), the passages sharing the message's
+ * character budget; or, when nothing is relevant, a plain statement that the
+ * article does not seem to cover the question, with its sections.
+ */
+export function formatAnswer(answer: Answer, options: AnswerFormatOptions): ReplyPayload {
+  const { language } = options;
+  const content = options.echoQuestion ? questionLine(answer.question, language) : '';
+  if (!answer.answered || answer.results.length === 0) {
+    return enforceLimits({ content, embeds: [notCoveredEmbed(language, options.sections)] });
+  }
+
+  const results = answer.results.slice(0, DISCORD_LIMITS.embeds);
+  const frames = results.map((result) => {
+    const { passage } = result;
+    const title = fitEscaped(passage.section ?? t(language, 'openingSection'), DISCORD_LIMITS.embedTitle, (section) =>
+      t(language, 'passageTitle', { rank: result.rank, section, paragraph: passage.paragraph }),
+    );
+    const coverage = Math.round(result.coverage * 100);
+    const footer = truncatePlain(
+      coverage > 0
+        ? t(language, 'passageFooterWithWords', { score: formatScore(result.score), coverage })
+        : t(language, 'passageFooter', { score: formatScore(result.score) }),
+      DISCORD_LIMITS.embedFooter,
+    );
+    return { result, title, footer };
+  });
+  const fixedCost = frames.reduce((sum, frame) => sum + frame.title.length + frame.footer.length, 0);
+  const descriptionBudget = Math.max(
+    0,
+    Math.min(DISCORD_LIMITS.embedDescription, Math.floor((DISCORD_LIMITS.embedTotal - TOTAL_SAFETY_MARGIN - fixedCost) / frames.length)),
+  );
+  const embeds: APIEmbed[] = frames.map(({ result, title, footer }) => ({
+    title,
+    description: excerpt(result.passage.text, result.highlights, descriptionBudget) || ELLIPSIS,
+    footer: { text: footer },
+    color: EMBED_COLORS.answer,
+  }));
+  return enforceLimits({ content, embeds });
+}
+

@@ -1,0 +1,47 @@
+import { escapeMarkdown } from 'discord.js';
+import { truncatePlain } from './discord-limits.js';
+
+/**
+ * Makes text from outside (a question, the article) display literally:
+ * every markdown construct is escaped, so `**`, `||`, backticks, headings,
+ * lists, masked links, block quotes and `-#` cannot change the formatting
+ * around them. Mentions are left to `allowedMentions`, which is what stops pings.
+ */
+export function escapeQuoted(text: string): string {
+  // Every `[` is escaped by hand: escapeMarkdown's masked-link rule escapes only the first of several links.
+  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true })
+    .replace(/\[/g, '\\[')
+    .replace(/>/g, '\\>')
+    .replace(/-#/g, '\\-#');
+}
+
+/**
+ * Fits outside text, escaped and placed by `build`, within `max`: the raw
+ * text is shortened (never the escaped form, which could leave half an
+ * escape sequence) until the built result fits.
+ */
+export function fitEscaped(raw: string, max: number, build: (escaped: string) => string): string {
+  let candidate = raw;
+  for (let attempt = 0; attempt < 32; attempt++) {
+    const built = build(escapeQuoted(candidate));
+    if (built.length <= max) return built;
+    const shorter = Math.min(candidate.length - 1, Math.floor((candidate.length * max) / built.length) - 2);
+    if (shorter <= 0) break;
+    candidate = truncatePlain(candidate, shorter);
+  }
+  return truncatePlain(build(''), max);
+}
+
+/** Items as a bullet list of at most `max` characters, each item escaped and cut to a line. */
+export function bulletList(items: readonly string[], max: number): string {
+  const lines: string[] = [];
+  let length = 0;
+  for (const item of items) {
+    const line = fitEscaped(item, Math.min(200, max), (escaped) => `• ${escaped}`);
+    if (length + line.length + 1 > max) break;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return lines.join('\n');
+}
+

@@ -1,0 +1,130 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { readSettings, type Environment } from './settings.js';
+
+export { DEFAULT_MODEL } from './settings.js';
+
+/**
+ * Every setting of the program, parsed once at start-up. Nothing else in the
+ * code base reads `process.env`: entry points call {@link readConfig} and pass
+ * the typed object down. Defaults live in `settings.ts`, nowhere else.
+ */
+export interface Config {
+  discord: {
+    token: string | undefined;
+    guildId: string | undefined;
+    apiUrl: string | undefined;
+    registerCommands: boolean;
+    adminUserIds: readonly string[];
+  };
+  corpusPath: string;
+  indexDir: string;
+  embedding: {
+    model: string;
+    /** True when `model` names a local directory: nothing is ever fetched then. */
+    isLocalDirectory: boolean;
+    cacheDir: string;
+    quantized: boolean;
+    queryPrefix: string;
+    passagePrefix: string;
+    batchSize: number;
+  };
+  retrieval: {
+    topK: number;
+    /** Overrides the per-model calibrated "relevant enough to quote" threshold. */
+    minScore: number | undefined;
+  };
+  limits: {
+    maxQuestionLength: number;
+    rateLimitCount: number;
+    rateLimitWindowMs: number;
+  };
+  log: {
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+    format: 'auto' | 'json' | 'pretty';
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid configuration (set these in the environment or in .env; see .env.example):\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** e5-family models were trained with these prefixes and score poorly without them. */
+function defaultPrefixes(model: string): { query: string; passage: string } {
+  return /(^|[/_-])e5([_-]|$)/i.test(model) ? { query: 'query: ', passage: 'passage: ' } : { query: '', passage: '' };
+}
+
+/** A model setting is a directory when it is written as a path (a model id is `owner/name`). */
+function looksLikePath(model: string): boolean {
+  return (
+    path.isAbsolute(model) || model.startsWith('./') || model.startsWith('../') || model.startsWith('~') || model === '.'
+  );
+}
+
+function isDirectory(candidate: string): boolean {
+  return existsSync(candidate) && statSync(candidate).isDirectory();
+}
+
+/**
+ * Parses settings from an environment-like object. Pure: it never reads
+ * `process.env` itself, so tests pass exactly what they mean.
+ */
+export function parseConfig(env: Environment, cwd = process.cwd()): Config {
+  const { values, problems } = readSettings(env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const resolve = (value: string) =>
+    path.resolve(cwd, value.startsWith('~') ? value.replace(/^~/, env.HOME ?? '~') : value);
+  const model = values.EMBEDDING_MODEL;
+  const isLocalDirectory = looksLikePath(model) || isDirectory(resolve(model));
+  const prefixes = defaultPrefixes(model);
+
+  return {
+    discord: {
+      token: values.DISCORD_TOKEN,
+      guildId: values.DISCORD_GUILD_ID,
+      apiUrl: values.DISCORD_API_URL?.replace(/\/+$/, ''),
+      registerCommands: values.REGISTER_COMMANDS,
+      adminUserIds: values.ADMIN_USER_IDS ?? [],
+    },
+    corpusPath: resolve(values.CORPUS_PATH),
+    indexDir: resolve(values.INDEX_DIR),
+    embedding: {
+      model: isLocalDirectory ? resolve(model) : model,
+      isLocalDirectory,
+      cacheDir: resolve(values.MODEL_CACHE_DIR),
+      quantized: values.MODEL_QUANTIZED,
+      queryPrefix: values.QUERY_PREFIX ?? prefixes.query,
+      passagePrefix: values.PASSAGE_PREFIX ?? prefixes.passage,
+      batchSize: values.EMBED_BATCH_SIZE,
+    },
+    retrieval: {
+      topK: values.TOP_K,
+      minScore: values.MIN_SCORE,
+    },
+    limits: {
+      maxQuestionLength: values.MAX_QUESTION_LENGTH,
+      rateLimitCount: values.RATE_LIMIT_COUNT,
+      rateLimitWindowMs: values.RATE_LIMIT_WINDOW_SECONDS * 1000,
+    },
+    log: {
+      level: values.LOG_LEVEL,
+      format: values.LOG_FORMAT,
+    },
+  };
+}
+
+/**
+ * The one place that touches the process environment: loads `.env` (without
+ * overriding variables already set) and parses the result.
+ */
+export function readConfig(): Config {
+  dotenv.config({ quiet: true });
+  return parseConfig(process.env);
+}

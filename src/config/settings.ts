@@ -1,0 +1,253 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the program reads, in one table: its variable, its default,
+ * what it means and how it is checked. The parser applies these defaults, and
+ * `.env.example` and the README's settings table are rendered from this table
+ * (`npm run settings`), so the three can never disagree.
+ */
+export interface Setting {
+  group: SettingGroup;
+  /** The default, written as it would be in `.env`; undefined when the setting is unset by default or computed. */
+  default?: string;
+  /** How the default reads in the docs when it is not a plain value (computed, or someone else's). */
+  defaultLabel?: string;
+  /** One line for the README's table (Markdown allowed). */
+  summary: string;
+  /** The comment above the variable in `.env.example` (plain text, one line per entry). */
+  comment: readonly string[];
+  /** Whether `.env.example` shows the variable commented out (its empty value would mean something). */
+  commentedOut?: boolean;
+  /** An empty value is a value (a prefix may be empty on purpose), not "use the default". */
+  emptyIsValue?: boolean;
+  schema: z.ZodTypeAny;
+}
+
+export const SETTING_GROUPS = ['Discord', 'Corpus and index', 'Embedding model', 'Answers', 'Limits', 'Logs'] as const;
+export type SettingGroup = (typeof SETTING_GROUPS)[number];
+
+export const DEFAULT_MODEL = 'Xenova/multilingual-e5-small';
+
+const snowflake = /^\d{17,20}$/;
+
+const booleanText = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(value), {
+    message: 'expected true or false',
+  })
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+function integer(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`));
+}
+
+const fraction = z
+  .string()
+  .trim()
+  .regex(/^-?\d+(\.\d+)?$/, 'expected a number between 0 and 1, e.g. 0.82')
+  .transform(Number)
+  .pipe(z.number().min(0, 'expected at least 0').max(1, 'expected at most 1'));
+
+const userIds = z
+  .string()
+  .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+  .refine((ids) => ids.every((id) => snowflake.test(id)), {
+    message: 'expected a comma-separated list of user ids (17–20 digit numbers)',
+  });
+
+export const SETTINGS = {
+  DISCORD_TOKEN: {
+    group: 'Discord',
+    defaultLabel: '—',
+    summary: 'the bot token; required by `npm start` and `npm run register` only',
+    comment: ['The bot token: Discord Developer Portal → your application → Bot → Reset Token.'],
+    schema: z.string().trim().min(20, 'expected the bot token from the Discord developer portal (Bot → Reset Token)'),
+  },
+  DISCORD_GUILD_ID: {
+    group: 'Discord',
+    defaultLabel: '—',
+    summary: 'register commands to this server (instant; for development) instead of globally',
+    comment: ['A server id: commands are registered there instantly (for development). Unset: globally.'],
+    schema: z
+      .string()
+      .trim()
+      .regex(snowflake, 'expected a server id (a 17–20 digit number; right-click the server → Copy Server ID)'),
+  },
+  REGISTER_COMMANDS: {
+    group: 'Discord',
+    default: 'true',
+    summary: 'register commands at start-up by bulk overwrite',
+    comment: ['Register slash commands at start-up (bulk overwrite). `npm run register` does it on its own.'],
+    schema: booleanText,
+  },
+  ADMIN_USER_IDS: {
+    group: 'Discord',
+    defaultLabel: '—',
+    summary:
+      'comma-separated user ids allowed to `/reindex` anywhere, DMs included (members with Manage Server always may)',
+    comment: ['Comma-separated user ids allowed to /reindex anywhere (also in DMs), besides Manage Server holders.'],
+    schema: userIds,
+  },
+  DISCORD_API_URL: {
+    group: 'Discord',
+    defaultLabel: "Discord's",
+    summary:
+      'REST base URL, e.g. for a REST proxy (`https://proxy.example/api`); the gateway URL is taken from the API',
+    comment: ["Replaces Discord's REST base URL (e.g. a REST proxy). The gateway URL is taken from the API."],
+    schema: z.string().trim().url('expected a URL such as https://discord.com/api'),
+  },
+  CORPUS_PATH: {
+    group: 'Corpus and index',
+    default: 'corpus',
+    summary: 'a `.txt`/`.md` file or a directory of them (each file is a document)',
+    comment: ['A .txt/.md file or a directory of them; paragraphs are separated by blank lines.'],
+    schema: z.string(),
+  },
+  INDEX_DIR: {
+    group: 'Corpus and index',
+    default: 'embeddings',
+    summary: 'where the index and its manifest are persisted',
+    comment: ['Where the vector index and its manifest are persisted.'],
+    schema: z.string(),
+  },
+  EMBEDDING_MODEL: {
+    group: 'Embedding model',
+    default: DEFAULT_MODEL,
+    summary: 'a model id (downloaded once, cached) or a path to a local model directory (never fetched)',
+    comment: [
+      'A model id (downloaded once from the Hugging Face hub and cached) or a path to a local',
+      'transformers.js model directory (then nothing is fetched from the network, ever).',
+    ],
+    schema: z.string().trim(),
+  },
+  MODEL_CACHE_DIR: {
+    group: 'Embedding model',
+    default: '.cache/models',
+    summary: 'where downloaded models are cached',
+    comment: ['Where downloaded models are cached.'],
+    schema: z.string(),
+  },
+  MODEL_QUANTIZED: {
+    group: 'Embedding model',
+    default: 'true',
+    summary: 'load `onnx/model_quantized.onnx` (`true`) or `onnx/model.onnx`',
+    comment: ['Use onnx/model_quantized.onnx (true) or onnx/model.onnx (false).'],
+    schema: booleanText,
+  },
+  QUERY_PREFIX: {
+    group: 'Embedding model',
+    defaultLabel: '`query: ` for e5 models, empty otherwise',
+    summary: 'text put before questions before embedding',
+    comment: ['Text put before questions before embedding. Default: "query: " for e5 models, none otherwise.'],
+    commentedOut: true,
+    emptyIsValue: true,
+    schema: z.string(),
+  },
+  PASSAGE_PREFIX: {
+    group: 'Embedding model',
+    defaultLabel: '`passage: ` for e5 models, empty otherwise',
+    summary: 'text put before paragraphs before embedding',
+    comment: ['Text put before paragraphs before embedding. Default: "passage: " for e5 models, none otherwise.'],
+    commentedOut: true,
+    emptyIsValue: true,
+    schema: z.string(),
+  },
+  EMBED_BATCH_SIZE: {
+    group: 'Embedding model',
+    default: '16',
+    summary: 'texts per forward pass, when indexing and when batching concurrent questions',
+    comment: ['Texts per forward pass when indexing and when batching concurrent questions.'],
+    schema: integer(1, 256),
+  },
+  TOP_K: {
+    group: 'Answers',
+    default: '3',
+    summary: 'paragraphs quoted per answer (1–10)',
+    comment: ['How many paragraphs to quote (1–10).'],
+    schema: integer(1, 10),
+  },
+  MIN_SCORE: {
+    group: 'Answers',
+    defaultLabel: 'per model',
+    summary: 'relevance (0–1) the best paragraph must reach to be quoted; see [retrieval](docs/retrieval.md)',
+    comment: ['Relevance (0–1) a passage must reach to be quoted. Unset: calibrated per model (see docs/retrieval.md).'],
+    schema: fraction,
+  },
+  MAX_QUESTION_LENGTH: {
+    group: 'Limits',
+    default: '500',
+    summary: 'longest question accepted, in characters',
+    comment: ['Longest question accepted, in characters.'],
+    schema: integer(10, 4000),
+  },
+  RATE_LIMIT_COUNT: {
+    group: 'Limits',
+    default: '5',
+    summary: 'questions a user may ask per window; see [operations](docs/operations.md#rate-limits)',
+    comment: [
+      'Per-user rate limit: at most RATE_LIMIT_COUNT questions in any RATE_LIMIT_WINDOW_SECONDS',
+      '(/ask, DMs and mentions together; /help, /about and /reindex do not count).',
+    ],
+    schema: integer(1, 1000),
+  },
+  RATE_LIMIT_WINDOW_SECONDS: {
+    group: 'Limits',
+    default: '30',
+    summary: 'the rate limit’s sliding window, in seconds',
+    comment: [],
+    schema: integer(1, 3600),
+  },
+  LOG_LEVEL: {
+    group: 'Logs',
+    default: 'info',
+    summary: '`fatal` … `trace`, or `silent`; logs go to stderr',
+    comment: ['fatal, error, warn, info, debug, trace or silent. Logs go to stderr; the token is never logged.'],
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+  LOG_FORMAT: {
+    group: 'Logs',
+    default: 'auto',
+    summary: '`pretty` on a terminal, JSON otherwise; or force `json` / `pretty`',
+    comment: ['auto (pretty on a terminal, JSON otherwise), json or pretty.'],
+    schema: z.enum(['auto', 'json', 'pretty']),
+  },
+} satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** Each setting's parsed value: never undefined for a setting that has a default. */
+export type SettingValues = {
+  [Name in SettingName]: (typeof SETTINGS)[Name] extends { default: string }
+    ? z.output<(typeof SETTINGS)[Name]['schema']>
+    : z.output<(typeof SETTINGS)[Name]['schema']> | undefined;
+};
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads every setting from an environment-like object, applying the
+ * defaults of the table. Returns the values, or one problem per bad variable
+ * naming it, its value, and what it expects.
+ */
+export function readSettings(env: Environment): { values: SettingValues; problems: string[] } {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, Setting][]) {
+    const given = env[name];
+    // Empty strings in .env mean "not set", as users expect from `FOO=`, unless empty is a value of its own.
+    const isSet = given !== undefined && (setting.emptyIsValue === true || given.trim() !== '');
+    const raw = isSet ? given : setting.default;
+    if (raw === undefined) continue;
+    const parsed = setting.schema.safeParse(raw);
+    if (parsed.success) values[name] = parsed.data;
+    else problems.push(...parsed.error.issues.map((issue) => `${name}=${JSON.stringify(given ?? '')}: ${issue.message}`));
+  }
+  return { values: values as SettingValues, problems };
+}

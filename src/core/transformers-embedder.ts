@@ -1,0 +1,233 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ModelLoadError, type Embedder, type EmbeddingKind, type EmbedTimings, type ModelInfo } from './embedder.js';
+
+/**
+ * The transformers.js embedder: the model runs in a child process, so a
+ * forward pass never blocks the event loop, and is started again if it dies.
+ */
+
+export interface TransformersEmbedderOptions {
+  model: string;
+  isLocalDirectory: boolean;
+  cacheDir: string;
+  quantized: boolean;
+  queryPrefix: string;
+  passagePrefix: string;
+}
+
+interface ModelProcessError {
+  name: string;
+  message: string;
+  cause?: string;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+const modelProcessPath = fileURLToPath(new URL('./embedding-process.mjs', import.meta.url));
+
+function fingerprintOf(options: TransformersEmbedderOptions): string {
+  if (!options.isLocalDirectory) return `hub:${options.model}`;
+  const hash = createHash('sha256');
+  for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {
+    const full = path.join(options.model, file);
+    if (existsSync(full)) hash.update(file).update(readFileSync(full));
+  }
+  // Hashing ~100 MB of weights at every start costs more than it is worth; size and mtime catch a swap.
+  const weights = path.join(options.model, 'onnx', options.quantized ? 'model_quantized.onnx' : 'model.onnx');
+  if (existsSync(weights)) {
+    const info = statSync(weights);
+    hash.update(`${info.size}:${info.mtimeMs}`);
+  }
+  return `dir:${hash.digest('hex').slice(0, 16)}`;
+}
+
+function explainLoadFailure(options: TransformersEmbedderOptions, error: ModelProcessError): ModelLoadError {
+  const offlineHint =
+    'To run without network access, put a transformers.js model directory (config.json, tokenizer.json, ' +
+    'tokenizer_config.json, onnx/model_quantized.onnx) on this machine and set EMBEDDING_MODEL to its path, ' +
+    'e.g. EMBEDDING_MODEL=./models/multilingual-e5-small.';
+  const detail = error.cause ? `${error.message} (${error.cause})` : error.message;
+  if (options.isLocalDirectory) {
+    return new ModelLoadError(
+      `The embedding model directory ${options.model} cannot be used: ${detail}. ` +
+        `EMBEDDING_MODEL must point at a transformers.js model directory (config.json, tokenizer.json, tokenizer_config.json, ` +
+        `onnx/${options.quantized ? 'model_quantized' : 'model'}.onnx).`,
+    );
+  }
+  const notFound = /could not locate|not found|404|401|unauthori[sz]ed/i.test(detail);
+  const reason = notFound
+    ? `the model hub has no such model (check the id; the default is Xenova/multilingual-e5-small)`
+    : `it could not be downloaded from the model hub (${detail})`;
+  return new ModelLoadError(`The embedding model "${options.model}" cannot be loaded: ${reason}. ${offlineHint}`);
+}
+
+/**
+ * transformers.js feature extraction (mean pooling, normalised) in a child
+ * process. A model process that died is started again on the next call.
+ */
+export class TransformersEmbedder implements Embedder {
+  private process: ChildProcess | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  private constructor(
+    private readonly options: TransformersEmbedderOptions,
+    public readonly info: ModelInfo,
+  ) {}
+
+  static async load(options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
+    const embedder = new TransformersEmbedder(options, {
+      id: options.model,
+      dimensions: 0,
+      maxTokens: 0,
+      queryPrefix: options.queryPrefix,
+      passagePrefix: options.passagePrefix,
+      quantized: options.quantized,
+      fingerprint: fingerprintOf(options),
+    });
+    const loaded = (await embedder.start()) as { dimensions: number; maxTokens: number };
+    embedder.info.dimensions = loaded.dimensions;
+    embedder.info.maxTokens = loaded.maxTokens;
+    return embedder;
+  }
+
+  private start(): Promise<unknown> {
+    const settings = {
+      model: this.options.model,
+      isLocalDirectory: this.options.isLocalDirectory,
+      cacheDir: this.options.cacheDir,
+      quantized: this.options.quantized,
+    };
+    const child = fork(modelProcessPath, [JSON.stringify(settings)], {
+      // Typed arrays cross the channel as binary, not as JSON lists of numbers.
+      serialization: 'advanced',
+      // No inherited loaders or inspector flags: the model process is plain JavaScript.
+      execArgv: [],
+      // stdout belongs to `ask --json`: whatever the model library prints goes to stderr.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    // Until the model has loaded, its library's own output (a stack trace for a
+    // damaged file) is held back: the load error explains the problem instead.
+    const heldBack: Buffer[] = [];
+    const hold = (chunk: Buffer) => heldBack.push(chunk);
+    child.stdout?.on('data', hold);
+    child.stderr?.on('data', hold);
+    const passThrough = () => {
+      child.stdout?.off('data', hold);
+      child.stderr?.off('data', hold);
+      for (const chunk of heldBack.splice(0)) process.stderr.write(chunk);
+      child.stdout?.pipe(process.stderr);
+      child.stderr?.pipe(process.stderr);
+    };
+    this.setReferenced(child, false);
+    child.on('message', (message: { id: number; result?: unknown; error?: ModelProcessError }) => {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      if (message.error) {
+        const error = new Error(message.error.message);
+        error.name = message.error.name;
+        (error as Error & { detail?: ModelProcessError }).detail = message.error;
+        pending.reject(error);
+      } else pending.resolve(message.result);
+    });
+    const failAll = (error: Error) => {
+      if (this.process === child) this.process = undefined;
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    };
+    child.on('error', (error) => failAll(error));
+    child.on('exit', (code, signal) => failAll(new Error(`the embedding model process exited (${signal ?? `code ${code}`})`)));
+    this.process = child;
+    return this.call('init', {}).then(
+      (result) => {
+        passThrough();
+        return result;
+      },
+      (error: Error & { detail?: ModelProcessError }) => {
+        child.kill();
+        throw explainLoadFailure(this.options, error.detail ?? { name: error.name, message: error.message });
+      },
+    );
+  }
+
+  /** An idle model process must not keep a finished CLI alive; a busy one must. */
+  private setReferenced(child: ChildProcess, referenced: boolean): void {
+    const handles = [child, child.channel, child.stdout, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>;
+    for (const handle of handles) (referenced ? handle?.ref : handle?.unref)?.call(handle);
+  }
+
+  private call(type: string, payload: Record<string, unknown>): Promise<unknown> {
+    const child = this.process;
+    if (!child) return Promise.reject(new Error('the embedding model process is not running'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.setReferenced(child, true);
+      child.send({ type, id, ...payload }, (error) => {
+        if (!error || !this.pending.has(id)) return;
+        this.pending.delete(id);
+        reject(error);
+      });
+    }).finally(() => {
+      if (this.pending.size === 0) this.setReferenced(child, false);
+    });
+  }
+
+  /** Starts the model process again if it died (it is loaded anew: a few seconds for a real model). */
+  private async ensureRunning(): Promise<void> {
+    if (!this.process) await this.start();
+  }
+
+  private prefixed(texts: readonly string[], kind: EmbeddingKind): string[] {
+    const prefix = kind === 'query' ? this.info.queryPrefix : this.info.passagePrefix;
+    return texts.map((text) => prefix + text);
+  }
+
+  async embed(texts: readonly string[], kind: EmbeddingKind): Promise<Float32Array[]> {
+    return (await this.embedWithTimings(texts, kind)).vectors;
+  }
+
+  /** {@link embed}, also telling where the time went. */
+  async embedWithTimings(texts: readonly string[], kind: EmbeddingKind): Promise<{ vectors: Float32Array[]; timings: EmbedTimings }> {
+    const started = performance.now();
+    if (texts.length === 0) return { vectors: [], timings: { tokens: 0, tokenizeMs: 0, forwardMs: 0, poolMs: 0, totalMs: 0 } };
+    await this.ensureRunning();
+    const { dimensions, data, timings } = (await this.call('embed', { texts: this.prefixed(texts, kind) })) as {
+      dimensions: number;
+      data: Float32Array;
+      timings: Omit<EmbedTimings, 'totalMs'>;
+    };
+    const vectors = texts.map((_, row) => data.subarray(row * dimensions, (row + 1) * dimensions));
+    return { vectors, timings: { ...timings, totalMs: performance.now() - started } };
+  }
+
+  async countTokens(texts: readonly string[], kind: EmbeddingKind): Promise<number[]> {
+    if (texts.length === 0) return [];
+    await this.ensureRunning();
+    return (await this.call('count', { texts: this.prefixed(texts, kind) })) as number[];
+  }
+
+  /** The model process's id while it runs (for measuring its memory). */
+  get modelProcessId(): number | undefined {
+    return this.process?.pid;
+  }
+
+  async close(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    this.setReferenced(child, true); // keep the caller's event loop alive until the process is gone
+    child.kill();
+    await exited;
+  }
+}
