@@ -1,4 +1,4 @@
-/** A titled table for the terminal (aligned columns) and for the README (Markdown). */
+/** A titled table for the terminal (aligned columns) and for docs/performance.md (Markdown). */
 export interface Table {
   title: string;
   columns: string[];

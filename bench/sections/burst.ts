@@ -1,13 +1,31 @@
 import { performance } from 'node:perf_hooks';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import { questionAt, type BenchContext } from '../lib/context.js';
-import type { Section, SectionResult } from '../lib/section.js';
+import { verdict, type Section, type SectionResult } from '../lib/section.js';
 import { median, percentile, withEventLoopDelay } from '../lib/stats.js';
 import { count, met, ms, ratio, type Table } from '../lib/table.js';
 
 const BURST = 64;
 const TARGET_THROUGHPUT_RATIO = 2;
 const TARGET_EVENT_LOOP_P99_MS = 50;
+
+const FIGURES = [
+  'size',
+  'rounds',
+  'batchSize',
+  'embedCallsOn',
+  'embedCallsOff',
+  'throughputRatio',
+  'throughputTarget',
+  'throughputVerdict',
+  /** The model process's own time for a burst, batching on ÷ off. */
+  'modelTimeRatio',
+  'eventLoopOn',
+  'eventLoopOff',
+  'eventLoopTarget',
+  'eventLoopVerdict',
+] as const;
+type Figure = (typeof FIGURES)[number];
 
 interface BurstRun {
   batching: boolean;
@@ -47,10 +65,11 @@ async function burst(knowledgeBase: KnowledgeBase, context: BenchContext, batchi
   };
 }
 
-export const burstSection: Section = {
+export const burstSection: Section<Figure> = {
   name: 'burst',
   title: `Bursts of ${BURST} concurrent questions`,
-  async run(context: BenchContext): Promise<SectionResult> {
+  figureNames: FIGURES,
+  async run(context: BenchContext): Promise<SectionResult<Figure>> {
     const indexDir = await context.tempDir('burst-index-');
     const batched = await context.openKnowledgeBase({ indexDir });
     const unbatched = await context.openKnowledgeBase({ indexDir, batchQueries: false });
@@ -123,6 +142,21 @@ export const burstSection: Section = {
     };
     return {
       tables: [table],
+      figures: {
+        size: String(BURST),
+        rounds: String(rounds),
+        batchSize: String(context.batchSize),
+        embedCallsOn: count(on.forwardPasses),
+        embedCallsOff: count(off.forwardPasses),
+        throughputRatio: ratio(throughputRatio),
+        throughputTarget: `≥ ${TARGET_THROUGHPUT_RATIO}×`,
+        throughputVerdict: verdict(throughputRatio >= TARGET_THROUGHPUT_RATIO),
+        modelTimeRatio: ratio(on.modelMs / off.modelMs),
+        eventLoopOn: ms(on.eventLoopP99),
+        eventLoopOff: ms(off.eventLoopP99),
+        eventLoopTarget: `< ${TARGET_EVENT_LOOP_P99_MS} ms`,
+        eventLoopVerdict: verdict(worstP99 < TARGET_EVENT_LOOP_P99_MS),
+      },
       targets: [
         { section: 'burst', name: `throughput, batching on ÷ off (${BURST} concurrent)`, target: `≥ ${TARGET_THROUGHPUT_RATIO}×`, value: ratio(throughputRatio), met: throughputRatio >= TARGET_THROUGHPUT_RATIO },
         { section: 'burst', name: 'event-loop delay p99 during bursts', target: `< ${TARGET_EVENT_LOOP_P99_MS} ms`, value: ms(worstP99), met: worstP99 < TARGET_EVENT_LOOP_P99_MS },

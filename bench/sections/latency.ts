@@ -4,11 +4,28 @@ import { formatAnswer } from '../../src/bot/answer-format.js';
 import type { Answer } from '../../src/core/knowledge-base.js';
 import { highlightSentences } from '../../src/core/retrieval.js';
 import { questionAt, type BenchContext } from '../lib/context.js';
-import type { Section, SectionResult } from '../lib/section.js';
+import { verdict, type Section, type SectionResult } from '../lib/section.js';
 import { median, percentile, summarize } from '../lib/stats.js';
 import { met, ms, ratio, type Table } from '../lib/table.js';
 
 const TARGET_RATIO = 1.1;
+
+const FIGURES = [
+  'questions',
+  'tokensP50',
+  'forwardP50',
+  'endToEndP50',
+  'tokenizeP50',
+  'messagingP50',
+  'lexicalP50',
+  'formatP50',
+  /** tokenise + messaging + lexical search + formatting (p50 each), as a share of the forward pass (p50). */
+  'fixedShare',
+  'ratioP50',
+  'ratioTarget',
+  'ratioVerdict',
+] as const;
+type Figure = (typeof FIGURES)[number];
 
 interface QuestionTiming {
   question: string;
@@ -45,10 +62,11 @@ function instrument<T extends object, K extends keyof T>(target: T, method: K, s
   });
 }
 
-export const latencySection: Section = {
+export const latencySection: Section<Figure> = {
   name: 'latency',
   title: 'Answer latency for single questions',
-  async run(context: BenchContext): Promise<SectionResult> {
+  figureNames: FIGURES,
+  async run(context: BenchContext): Promise<SectionResult<Figure>> {
     const { embedder } = await context.embedder();
     const knowledgeBase = await context.openKnowledgeBase();
     const sections = knowledgeBase.manifest.corpus.documents.flatMap((document) => document.sections);
@@ -135,8 +153,24 @@ export const latencySection: Section = {
           `each question is answered with the top 3 paragraphs, highlighted (the relevance bar is set to 0).`,
       ],
     };
+    const p50 = (key: keyof Omit<QuestionTiming, 'question'>) => median(column(key));
+    const fixed = p50('tokenizeMs') + p50('messagingMs') + p50('lexicalSearchMs') + p50('formatMs');
     return {
       tables: [table],
+      figures: {
+        questions: String(measured),
+        tokensP50: p50('tokens').toFixed(0),
+        forwardP50: ms(forwardP50),
+        endToEndP50: ms(endToEndP50),
+        tokenizeP50: ms(p50('tokenizeMs')),
+        messagingP50: ms(p50('messagingMs')),
+        lexicalP50: ms(p50('lexicalSearchMs')),
+        formatP50: ms(p50('formatMs')),
+        fixedShare: `${((100 * fixed) / forwardP50).toFixed(0)}%`,
+        ratioP50: ratio(ratioMedian),
+        ratioTarget: `≤ ${TARGET_RATIO.toFixed(2)}`,
+        ratioVerdict: verdict(ratioMedian <= TARGET_RATIO),
+      },
       targets: [
         {
           section: 'latency',

@@ -3,7 +3,7 @@ import { DEFAULT_HNSW } from '../../src/core/index-store.js';
 import type { SearchProbeInput, SearchProbeResult } from '../search-probe.js';
 import { runChild } from '../lib/child.js';
 import type { BenchContext } from '../lib/context.js';
-import type { Section, SectionResult, Target } from '../lib/section.js';
+import { verdict, type Section, type SectionResult, type Target } from '../lib/section.js';
 import { count, mib, ratio, seconds, type Table } from '../lib/table.js';
 
 const DIMENSIONS = 384;
@@ -21,13 +21,51 @@ const SWEEP_BUILDS: { M: number; efConstruction: number }[] = [
 ];
 const SWEEP_EF = [50, 64, 80, 100, 200];
 
+/** The size the targets are judged at; a quick run stops below it. */
+const TARGET_SIZE = 100_000;
+
+const FIGURES = [
+  'queries',
+  'clusterSize',
+  'minTime',
+  'largestSize',
+  'targetSize',
+  'speedupLargest',
+  'recallLargest',
+  'speedupTarget',
+  'recallTarget',
+  'speedupVerdict',
+  'recallVerdict',
+  'oramaVsExact',
+  'hnswVsOrama',
+  'hnswRss',
+  'oramaRss',
+  'sweepSize',
+  'defaults',
+  'defaultM',
+  'defaultEfConstruction',
+  'defaultEf',
+  /** A sentence: the lowest efSearch (of those swept) that kept recall@10 ≥ 0.99 with the default build, against the default. */
+  'efChoice',
+  'recallDefaultBuild',
+  'speedupDefaultBuild',
+  'buildDefaultBuild',
+  'recallEfc100',
+  'buildEfc100',
+  'recallM24',
+  'speedupM24',
+  'buildM24',
+] as const;
+type Figure = (typeof FIGURES)[number];
+
 const fmtRecall = (value: number) => value.toFixed(4);
 const qps = (value: number) => (value >= 100 ? count(value) : value.toFixed(1));
 
-export const searchSection: Section = {
+export const searchSection: Section<Figure> = {
   name: 'search',
   title: 'Vector search at scale',
-  async run(context: BenchContext): Promise<SectionResult> {
+  figureNames: FIGURES,
+  async run(context: BenchContext): Promise<SectionResult<Figure>> {
     const sizes = context.quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
     const sweepSize = context.quick ? 10_000 : 100_000;
     const queries = context.quick ? 50 : 200;
@@ -104,7 +142,7 @@ export const searchSection: Section = {
       });
       bySize[size] = { exact, hnswlib: hnsw, orama, oramaSimilarity };
       // The targets are set at 100k; a quick run stops at 10k and judges nothing.
-      if (size === 100_000) {
+      if (size === TARGET_SIZE) {
         const speedup = hnswRun.queriesPerSecond / exactRun.queriesPerSecond;
         targets.push(
           { section: 'search', name: `hnswlib queries/s ÷ exact at ${count(size)}`, target: `≥ ${TARGET_SPEEDUP}×`, value: ratio(speedup), met: speedup >= TARGET_SPEEDUP },
@@ -142,6 +180,75 @@ export const searchSection: Section = {
       data.sweep = sweep.map(({ M, efConstruction, result }) => ({ M, efConstruction, buildMs: result.buildMs, memory: result.memory, runs: result.runs }));
     }
     data.sizes = bySize;
-    return { tables, targets, data };
+
+    // The figures the page's prose quotes.
+    const largest = sizes.at(-1)!;
+    const atLargest = bySize[largest] as { exact: SearchProbeResult; hnswlib: SearchProbeResult; orama: SearchProbeResult };
+    const exactLargest = atLargest.exact.runs[0]!;
+    const hnswLargest = atLargest.hnswlib.runs.find((run) => run.efSearch === DEFAULT_HNSW.efSearch)!;
+    const oramaLargest = atLargest.orama.runs[0]!;
+    const judged = (name: string) => {
+      const target = targets.find((candidate) => candidate.name.startsWith(name));
+      return target ? `${verdict(target.met)} (${target.value})` : `not judged (this run stopped at ${count(largest)} vectors)`;
+    };
+    const sweepExactQps = sweep.length ? ((bySize[sweepSize] as { exact: SearchProbeResult }).exact.runs[0]!).queriesPerSecond : Number.NaN;
+    const sweepRun = (M: number, efConstruction: number) => {
+      const entry = sweep.find((candidate) => candidate.M === M && candidate.efConstruction === efConstruction);
+      const run = entry?.result.runs.find((candidate) => candidate.efSearch === DEFAULT_HNSW.efSearch);
+      return entry && run
+        ? { recall: fmtRecall(run.recallAt10), speedup: ratio(run.queriesPerSecond / sweepExactQps), build: seconds(entry.result.buildMs) }
+        : { recall: '–', speedup: '–', build: '–' };
+    };
+    const defaultBuild = sweepRun(DEFAULT_HNSW.M, DEFAULT_HNSW.efConstruction);
+    const efc100 = sweepRun(DEFAULT_HNSW.M, 100);
+    const m24 = sweepRun(24, DEFAULT_HNSW.efConstruction);
+    const defaultEntry = sweep.find((entry) => entry.M === DEFAULT_HNSW.M && entry.efConstruction === DEFAULT_HNSW.efConstruction);
+    const build = `M ${DEFAULT_HNSW.M}, efConstruction ${DEFAULT_HNSW.efConstruction}`;
+    let efChoice = `The sweep did not run with ${build}.`;
+    if (defaultEntry) {
+      const tried = defaultEntry.result.runs.map((run) => run.efSearch).join(', ');
+      const lowest = defaultEntry.result.runs
+        .filter((run) => run.recallAt10 >= TARGET_RECALL)
+        .sort((left, right) => left.efSearch! - right.efSearch!)[0];
+      efChoice = !lowest
+        ? `In this run no ef tried (${tried}) kept recall@10 ≥ ${TARGET_RECALL} with ${build}.`
+        : lowest.efSearch === DEFAULT_HNSW.efSearch
+          ? `In this run, ef ${lowest.efSearch} was the lowest of those tried (${tried}) that kept recall@10 ≥ ${TARGET_RECALL} with ${build} ` +
+            `(${fmtRecall(lowest.recallAt10)}, ${ratio(lowest.queriesPerSecond / sweepExactQps)} the exact scan): the default.`
+          : `In this run, the lowest ef of those tried (${tried}) that kept recall@10 ≥ ${TARGET_RECALL} with ${build} was ${lowest.efSearch} ` +
+            `(${fmtRecall(lowest.recallAt10)}), not the default ${DEFAULT_HNSW.efSearch} (${defaultBuild.recall}).`;
+    }
+    const figures: Record<Figure, string> = {
+      queries: String(queries),
+      clusterSize: count(MIXTURE.clusterSize),
+      minTime: seconds(minMs),
+      largestSize: count(largest),
+      targetSize: count(TARGET_SIZE),
+      speedupLargest: ratio(hnswLargest.queriesPerSecond / exactLargest.queriesPerSecond),
+      recallLargest: fmtRecall(hnswLargest.recallAt10),
+      speedupTarget: `≥ ${TARGET_SPEEDUP}×`,
+      recallTarget: `≥ ${TARGET_RECALL}`,
+      speedupVerdict: judged('hnswlib queries/s'),
+      recallVerdict: judged('hnswlib recall@10'),
+      oramaVsExact: ratio(oramaLargest.queriesPerSecond / exactLargest.queriesPerSecond),
+      hnswVsOrama: ratio(hnswLargest.queriesPerSecond / oramaLargest.queriesPerSecond),
+      hnswRss: mib(atLargest.hnswlib.memory.rss),
+      oramaRss: mib(atLargest.orama.memory.rss),
+      sweepSize: count(sweepSize),
+      defaults: `M ${DEFAULT_HNSW.M}, efConstruction ${DEFAULT_HNSW.efConstruction}, efSearch ${DEFAULT_HNSW.efSearch}`,
+      defaultM: String(DEFAULT_HNSW.M),
+      defaultEfConstruction: String(DEFAULT_HNSW.efConstruction),
+      defaultEf: String(DEFAULT_HNSW.efSearch),
+      efChoice,
+      recallDefaultBuild: defaultBuild.recall,
+      speedupDefaultBuild: defaultBuild.speedup,
+      buildDefaultBuild: defaultBuild.build,
+      recallEfc100: efc100.recall,
+      buildEfc100: efc100.build,
+      recallM24: m24.recall,
+      speedupM24: m24.speedup,
+      buildM24: m24.build,
+    };
+    return { tables, targets, figures, data };
   },
 };

@@ -3,9 +3,33 @@ import type { BuildPhase } from '../../src/core/knowledge-base.js';
 import type { StartupProbeInput, StartupProbeResult } from '../startup-probe.js';
 import { runChild } from '../lib/child.js';
 import type { BenchContext } from '../lib/context.js';
-import type { Section, SectionResult } from '../lib/section.js';
+import { verdict, type Section, type SectionResult } from '../lib/section.js';
 import { median } from '../lib/stats.js';
 import { count, met, mib, ms, ratio, seconds, type Table } from '../lib/table.js';
+
+const FIGURES = [
+  'passages',
+  'windows',
+  'rounds',
+  'batchSize',
+  'batchedRate',
+  'singleRate',
+  'indexingRatio',
+  'modelLoad',
+  'rebuildOpen',
+  'persistedOpen',
+  'openRatio',
+  'firstAnswer',
+  'firstAnswerRebuild',
+  'botRss',
+  'modelRss',
+  'botRssRebuild',
+  'modelRssRebuild',
+  'processStart',
+  'warmEmbedded',
+  'warmVerdict',
+] as const;
+type Figure = (typeof FIGURES)[number];
 
 interface BuildRun {
   batchSize: number;
@@ -41,10 +65,11 @@ async function build(context: BenchContext, batchSize: number): Promise<BuildRun
   };
 }
 
-export const startupSection: Section = {
+export const startupSection: Section<Figure> = {
   name: 'startup',
   title: 'Indexing and start-up',
-  async run(context: BenchContext): Promise<SectionResult> {
+  figureNames: FIGURES,
+  async run(context: BenchContext): Promise<SectionResult<Figure>> {
     const rounds = context.quick ? 1 : 3;
 
     // --- Indexing throughput: batched vs one passage per forward pass (in this process, shared model).
@@ -142,6 +167,28 @@ export const startupSection: Section = {
     };
     return {
       tables: [indexing, startup],
+      figures: {
+        passages: count(batched.passages),
+        windows: count(batched.windows),
+        rounds: String(rounds),
+        batchSize: String(context.batchSize),
+        batchedRate: batched.passagesPerSecond.toFixed(1),
+        singleRate: single.passagesPerSecond.toFixed(1),
+        indexingRatio: ratio(batched.passagesPerSecond / single.passagesPerSecond),
+        modelLoad: seconds(persisted.modelLoadMs),
+        rebuildOpen: seconds(rebuild.openMs),
+        persistedOpen: seconds(persisted.openMs),
+        openRatio: ratio(rebuild.openMs / persisted.openMs),
+        firstAnswer: ms(persisted.firstAnswerMs),
+        firstAnswerRebuild: ms(rebuild.firstAnswerMs),
+        botRss: mib(persisted.rss),
+        modelRss: mib(persisted.modelRss),
+        botRssRebuild: mib(rebuild.rss),
+        modelRssRebuild: mib(rebuild.modelRss),
+        processStart: ms(persisted.processMs),
+        warmEmbedded: String(warmEmbedded),
+        warmVerdict: verdict(warmEmbedded === 0),
+      },
       targets: [{ section: 'startup', name: 'passages re-embedded on a warm start', target: '0', value: String(warmEmbedded), met: warmEmbedded === 0 }],
       data: { rounds, indexing: { batched, single, builds }, startup: { rebuild, persisted, runs: { cold, warm } } },
     };
