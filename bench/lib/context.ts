@@ -1,3 +1,4 @@
+import { DEFAULT_QUESTIONS_FILE } from '../../src/core/evaluation/questions.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,7 +61,7 @@ export interface BenchContext {
 }
 
 export async function createContext(config: Config, model: BenchModel, quick: boolean): Promise<BenchContext> {
-  const questionSet = JSON.parse(await readFile(path.join(REPOSITORY_ROOT, 'tests', 'eval', 'questions.json'), 'utf8')) as {
+  const questionSet = JSON.parse(await readFile(DEFAULT_QUESTIONS_FILE, 'utf8')) as {
     question: string;
     lang: Language;
   }[];

@@ -18,6 +18,8 @@ export interface AnswerFormatOptions {
   sections: readonly string[];
   /** Repeat the question above the answer (slash commands, where the question is otherwise hidden). */
   echoQuestion: boolean;
+  /** The corpus has several documents: each quoted passage names its document's title. */
+  multipleDocuments?: boolean;
 }
 
 function formatScore(score: number): string {
@@ -69,14 +71,20 @@ export function formatAnswer(answer: Answer, options: AnswerFormatOptions): Repl
         : t(language, 'passageFooter', { score: formatScore(result.score) }),
       DISCORD_LIMITS.embedFooter,
     );
-    return { result, title, footer };
+    // The document's title, shown above the passage when there is more than one document to quote from.
+    const author = options.multipleDocuments ? truncatePlain(passage.title, DISCORD_LIMITS.embedAuthor) : undefined;
+    return { result, title, footer, author };
   });
-  const fixedCost = frames.reduce((sum, frame) => sum + frame.title.length + frame.footer.length, 0);
+  const fixedCost = frames.reduce(
+    (sum, frame) => sum + frame.title.length + frame.footer.length + (frame.author?.length ?? 0),
+    0,
+  );
   const descriptionBudget = Math.max(
     0,
     Math.min(DISCORD_LIMITS.embedDescription, Math.floor((DISCORD_LIMITS.embedTotal - TOTAL_SAFETY_MARGIN - fixedCost) / frames.length)),
   );
-  const embeds: APIEmbed[] = frames.map(({ result, title, footer }) => ({
+  const embeds: APIEmbed[] = frames.map(({ result, title, footer, author }) => ({
+    ...(author ? { author: { name: author } } : {}),
     title,
     description: excerpt(result.passage.text, result.highlights, descriptionBudget) || ELLIPSIS,
     footer: { text: footer },

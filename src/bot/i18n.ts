@@ -34,6 +34,9 @@ const english = {
   aboutBuilt: 'Index built',
   aboutSections: 'Sections',
   aboutRebuilding: 'A rebuild is running; answers come from this index until it finishes.',
+  aboutBar: 'Relevance bar',
+  aboutBarCalibrated: '{bar}, calibrated for this model on {probes} off-topic questions',
+  aboutBarMinScore: '{bar}, set by MIN_SCORE',
 
   // /help
   helpTitle: 'How to ask',
@@ -96,6 +99,9 @@ const simplified: Record<MessageKey, string> = {
   aboutBuilt: '索引建立于',
   aboutSections: '章节',
   aboutRebuilding: '正在重建索引;重建完成前,回答仍来自当前索引。',
+  aboutBar: '相关度门槛',
+  aboutBarCalibrated: '{bar},用 {probes} 个无关问题为这个模型校准',
+  aboutBarMinScore: '{bar},由 MIN_SCORE 设定',
 
   helpTitle: '如何提问',
   helpBody:

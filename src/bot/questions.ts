@@ -44,7 +44,8 @@ export async function answerQuestion(
   options: { language: Language; echoQuestion: boolean },
 ): Promise<ReplyPayload> {
   const answer = await knowledgeBase.ask(withoutMentions(question));
-  const sections = knowledgeBase.manifest.corpus.documents.flatMap((document) => document.sections);
+  const { documents } = knowledgeBase.manifest.corpus;
+  const sections = documents.flatMap((document) => document.sections);
   // Echoed as written, mentions included: they are shown, never pinged.
-  return formatAnswer({ ...answer, question }, { ...options, sections });
+  return formatAnswer({ ...answer, question }, { ...options, sections, multipleDocuments: documents.length > 1 });
 }

@@ -41,7 +41,8 @@ runProgram(async () => {
   const knowledgeBase = await openKnowledgeBase(config, logger, progressPrinter());
   try {
     const answer = await knowledgeBase.ask(question, { k });
-    process.stdout.write(values.json ? `${JSON.stringify(answerToJson(answer))}\n` : answerToText(answer));
+    const multipleDocuments = knowledgeBase.manifest.corpus.documents.length > 1;
+    process.stdout.write(values.json ? `${JSON.stringify(answerToJson(answer))}\n` : answerToText(answer, { multipleDocuments }));
     return 0;
   } finally {
     await knowledgeBase.close();

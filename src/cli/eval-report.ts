@@ -1,35 +1,54 @@
+import { LANGUAGE_GROUPS, type EvaluationReport, type Part, type Tally } from '../core/evaluation/evaluate.js';
 import { recallAt } from '../core/evaluation/metrics.js';
-import { LANGUAGE_GROUPS, type EvaluationReport } from '../core/evaluation/evaluate.js';
 import { RANKERS } from '../core/evaluation/questions.js';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+const ratio = ({ count, questions }: Tally) => (questions === 0 ? '–' : `${count}/${questions} (${percent(count / questions)})`);
 
-/** The report as a plain-text table (Markdown-compatible), for the terminal and the README. */
+const PART_TITLES: Record<Part, string> = {
+  tuning: 'Tuning half (the decision constants were set on these questions)',
+  'held-out': 'Held-out half (never used to set anything)',
+  all: 'All questions',
+};
+
+/** The report as Markdown tables, for the terminal and docs/retrieval.md: one section per half of the set. */
 export function formatReport(report: EvaluationReport): string {
-  const groups = LANGUAGE_GROUPS;
-  const lines = [
-    `Model: ${report.model}`,
-    `Questions: ${report.questions} (${report.decision.answerable} answerable, ${report.decision.unanswerable} unanswerable); MRR over the top ${report.depth}.`,
-    '',
-    '| ranker | language | questions | recall@1 | recall@3 | MRR |',
-    '|---|---|---:|---:|---:|---:|',
-  ];
-  for (const mode of RANKERS) {
-    for (const group of groups) {
-      const row = report.metrics[mode][group];
-      lines.push(`| ${mode} | ${group} | ${row.questions} | ${percent(row.recallAt1)} | ${percent(row.recallAt3)} | ${row.mrr.toFixed(3)} |`);
+  const lines = [`Model: ${report.model}`];
+  if (report.bar) {
+    const { bar } = report;
+    lines.push(
+      `Dense bar: ${bar.bar.toFixed(4)} (${bar.source === 'MIN_SCORE' ? 'MIN_SCORE' : `calibrated on ${bar.probes} off-topic probes`}), ` +
+        `unit of dense evidence ${bar.spread.toFixed(4)}.`,
+    );
+  }
+  lines.push(`Questions: ${report.questions}; recall@k counts a question when a gold paragraph is in the top k; MRR over the top ${report.depth}.`);
+  const parts = (['tuning', 'held-out', 'all'] as const).filter((part) => report.parts[part]);
+  for (const part of parts) {
+    const section = report.parts[part]!;
+    lines.push(
+      '',
+      `### ${PART_TITLES[part]}: ${section.questions} questions`,
+      '',
+      '| language | answerable | recall@1 | recall@3 | MRR | off-topic declined | near-topic declined | answerable falsely declined |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const group of LANGUAGE_GROUPS) {
+      const ranking = section.ranking.hybrid[group];
+      const decision = section.decision[group];
+      lines.push(
+        `| ${group} | ${ranking.questions} | ${percent(ranking.recallAt1)} | ${percent(ranking.recallAt3)} | ${ranking.mrr.toFixed(3)} | ` +
+          `${ratio(decision.offTopicDeclined)} | ${ratio(decision.nearTopicDeclined)} | ${ratio(decision.falselyDeclined)} |`,
+      );
+    }
+    lines.push('', '| ranker | recall@1 (zh) | recall@3 (zh) | MRR (zh) | recall@1 (en) | recall@3 (en) | MRR (en) |', '|---|---:|---:|---:|---:|---:|---:|');
+    for (const mode of RANKERS) {
+      const zh = section.ranking[mode].zh;
+      const en = section.ranking[mode].en;
+      lines.push(
+        `| ${mode} | ${percent(zh.recallAt1)} | ${percent(zh.recallAt3)} | ${zh.mrr.toFixed(3)} | ${percent(en.recallAt1)} | ${percent(en.recallAt3)} | ${en.mrr.toFixed(3)} |`,
+      );
     }
   }
-  const { decision } = report;
-  const byScope = Object.entries(report.declinedByScope)
-    .map(([scope, { declined, questions }]) => `${scope} ${declined}/${questions}`)
-    .join(', ');
-  lines.push(
-    '',
-    `Declined (answered: false) on unanswerable questions: ${decision.declined}/${decision.unanswerable} (${percent(decision.declineRate)})` +
-      (byScope ? ` — ${byScope}` : ''),
-    `Falsely declined answerable questions: ${decision.falselyDeclined}/${decision.answerable} (${percent(decision.falseDeclineRate)})`,
-  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -38,11 +57,12 @@ export function formatMisses(report: EvaluationReport): string {
   const lines: string[] = [];
   for (const outcome of report.outcomes) {
     const hybrid = outcome.rankings.hybrid;
+    const where = `${outcome.id} (${outcome.split ?? 'no split'})`;
     if (outcome.gold.length > 0 && recallAt(hybrid, outcome.gold, 3) === 0) {
-      lines.push(`miss  ${outcome.id} ${outcome.question}  gold ${outcome.gold.join(',')}  hybrid ${hybrid.slice(0, 5).join(',')}`);
+      lines.push(`miss     ${where} ${outcome.question}  gold ${outcome.gold.join(',')}  hybrid ${hybrid.slice(0, 5).join(',')}`);
     }
-    if (outcome.gold.length === 0 && outcome.answered) lines.push(`answered ${outcome.id} ${outcome.question}  → ${outcome.answer.join(',')}`);
-    if (outcome.gold.length > 0 && !outcome.answered) lines.push(`declined ${outcome.id} ${outcome.question}`);
+    if (outcome.gold.length === 0 && outcome.answered) lines.push(`answered ${where} [${outcome.scope}] ${outcome.question}  → ${outcome.answer.join(',')}`);
+    if (outcome.gold.length > 0 && !outcome.answered) lines.push(`declined ${where} ${outcome.question}`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

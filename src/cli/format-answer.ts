@@ -8,6 +8,8 @@ export function answerToJson(answer: Answer) {
     results: answer.results.map((result) => ({
       rank: result.rank,
       score: Number(result.score.toFixed(4)),
+      document: result.passage.document,
+      title: result.passage.title,
       paragraph: result.passage.paragraph,
       section: result.passage.section,
       text: result.passage.text,
@@ -15,13 +17,19 @@ export function answerToJson(answer: Answer) {
   };
 }
 
-/** Readable text: each paragraph with its place in the article, best sentences between » «. */
-export function answerToText(answer: Answer): string {
+const fixed = (value: number) => value.toFixed(2);
+
+/**
+ * Readable text: each paragraph with its place in the article (and the
+ * document's title when the corpus has several), best sentences between » «.
+ */
+export function answerToText(answer: Answer, options: { multipleDocuments: boolean }): string {
   if (!answer.answered) {
+    const { best, bar } = answer;
     return (
-      `The article does not seem to answer that: no paragraph is similar enough ` +
-      `(best ${answer.bestScore.toFixed(2)}, needed ${answer.threshold.toFixed(2)}) ` +
-      `or shares enough of the question's words (best ${answer.bestCoverage.toFixed(2)}, needed ${answer.coverageThreshold.toFixed(2)}).\n`
+      `The article does not seem to answer that: no paragraph has enough evidence ` +
+      `(best ${fixed(best.score)} of the 1.00 needed: dense ${fixed(best.dense)} against the bar ${fixed(bar.bar)}, ` +
+      `lexical ${fixed(best.lexical)}, content the article lacks ${fixed(best.gap)}).\n`
     );
   }
   return answer.results
@@ -31,7 +39,9 @@ export function answerToText(answer: Answer): string {
       for (const { start, end } of [...result.highlights].reverse()) {
         text = `${text.slice(0, start)}»${text.slice(start, end)}«${text.slice(end)}`;
       }
-      const where = [passage.section, `paragraph ${passage.paragraph}`].filter(Boolean).join(' · ');
+      const where = [options.multipleDocuments ? passage.title : null, passage.section, `paragraph ${passage.paragraph}`]
+        .filter(Boolean)
+        .join(' · ');
       return `#${result.rank}  ${where}  (score ${result.score.toFixed(3)})\n${text}\n`;
     })
     .join('\n');

@@ -28,9 +28,16 @@ runProgram(async () => {
     let report = knowledgeBase.startReport;
     if (args.includes('--force') && report.action === 'loaded') report = await knowledgeBase.reindex(progress);
     const verb = report.action === 'loaded' ? 'Index is up to date' : 'Built the index';
+    const { bar } = knowledgeBase;
+    const calibration = knowledgeBase.manifest.calibration;
+    const barSource =
+      bar.source === 'MIN_SCORE'
+        ? `set by MIN_SCORE; the calibrated bar is ${calibration.bar.toFixed(4)}`
+        : `calibrated: the 98th percentile of ${calibration.probes} off-topic probes' best scores, whose median is ${calibration.distribution.median.toFixed(4)}`;
     process.stderr.write(
       `${verb}: ${report.passages} passages (${report.windows} windows, ${report.embedded} embedded now) ` +
-        `with ${knowledgeBase.manifest.model.id} in ${config.indexDir} (${(report.durationMs / 1000).toFixed(1)} s).\n`,
+        `with ${knowledgeBase.manifest.model.id} in ${config.indexDir} (${(report.durationMs / 1000).toFixed(1)} s).\n` +
+        `Dense relevance bar: ${bar.bar.toFixed(4)} (${barSource}).\n`,
     );
     return 0;
   } finally {

@@ -175,9 +175,13 @@ export const SETTINGS = {
   },
   MIN_SCORE: {
     group: 'Answers',
-    defaultLabel: 'per model',
-    summary: 'relevance (0–1) the best paragraph must reach to be quoted; see [retrieval](docs/retrieval.md)',
-    comment: ['Relevance (0–1) a passage must reach to be quoted. Unset: calibrated per model (see docs/retrieval.md).'],
+    defaultLabel: 'calibrated per model',
+    summary:
+      'the dense bar (cosine, 0–1) in the decision to quote; unset, it is calibrated for the model when the index is built ([retrieval](docs/retrieval.md#the-dense-bar-calibrated-for-the-model))',
+    comment: [
+      'The dense bar (cosine, 0–1) in the decision to quote a passage. Unset: calibrated for the model',
+      'on off-topic probe questions when the index is built (see docs/retrieval.md).',
+    ],
     schema: fraction,
   },
   MAX_QUESTION_LENGTH: {

@@ -13,6 +13,8 @@ import {
 } from './index-store.js';
 import { LexicalIndex } from './lexical.js';
 import { toSimplifiedScript } from './normalize.js';
+import { calibrateDenseBar } from './relevance/calibration.js';
+import { scriptsOf } from './relevance/decision.js';
 import { windowsOf } from './windows.js';
 
 /**
@@ -71,6 +73,13 @@ export async function buildSnapshot(
     onProgress?.({ phase: 'embedding', done: Math.min(start + batchSize, windowTexts.length), total: windowTexts.length });
   }
 
+  // The dense bar for this model, measured against these passages (relevance/calibration.ts).
+  const calibration = await calibrateDenseBar(
+    embedder,
+    (vector) => 1 - vectors.searchKnn(Array.from(vector), 1).distances[0]!,
+    batchSize,
+  );
+
   onProgress?.({ phase: 'writing', done: 0, total: 1 });
   const lexical = LexicalIndex.build(corpus.passages.map((passage) => passage.text));
   const manifest = await writeSnapshot(
@@ -83,7 +92,9 @@ export async function buildSnapshot(
           path: corpus.root,
           contentHash: corpus.contentHash,
           documents: corpus.documents.map(({ name, title, sections }) => ({ name, title, sections })),
+          scripts: [...scriptsOf(corpus.passages.map((passage) => passage.text))],
         },
+        calibration,
         passages: corpus.passages,
         windows,
         hnsw: { ...hnsw, space: 'cosine' },

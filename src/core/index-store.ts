@@ -6,11 +6,14 @@ import hnswlib from 'hnswlib-node';
 import type { CorpusDocument, Passage } from './corpus.js';
 import type { ModelInfo } from './embedder.js';
 import { LexicalFormatMismatch, LexicalIndex, type SerializedLexicalIndex } from './lexical.js';
+import { PROBE_SET_ID, type DenseCalibration } from './relevance/calibration.js';
+import type { Script } from './relevance/decision.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type VectorIndex = InstanceType<typeof HierarchicalNSW>;
 
-export const INDEX_FORMAT_VERSION = 1;
+/** 2: the manifest records the dense bar's calibration and the corpus's scripts. */
+export const INDEX_FORMAT_VERSION = 2;
 
 /**
  * HNSW parameters. The article has tens of windows, where any setting is
@@ -39,7 +42,11 @@ export interface Manifest {
     path: string;
     contentHash: string;
     documents: Pick<CorpusDocument, 'name' | 'title' | 'sections'>[];
+    /** The scripts the corpus is written in: a question word's absence counts only in these. */
+    scripts: Script[];
   };
+  /** The dense bar, measured for this model against these passages when the index was built. */
+  calibration: DenseCalibration;
   passages: Passage[];
   /** Vector label → passage index; long passages have several windows. */
   windows: number[];
@@ -262,5 +269,6 @@ export function staleReason(manifest: Manifest, corpusHash: string, model: Model
   if (built.quantized !== model.quantized) return 'the model quantization setting changed';
   if (built.queryPrefix !== model.queryPrefix || built.passagePrefix !== model.passagePrefix) return 'the embedding prefixes changed';
   if (built.maxTokens !== model.maxTokens) return 'the model token window changed';
+  if (manifest.calibration.probeSet !== PROBE_SET_ID) return 'the calibration probes changed';
   return null;
 }

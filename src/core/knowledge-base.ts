@@ -12,10 +12,12 @@ import {
   type IndexSnapshot,
   type Manifest,
 } from './index-store.js';
-import { lexicalTerms, warmUpSegmenter } from './lexical.js';
+import { lexicalTerms, warmUpSegmenter, type LexicalEvidence } from './lexical.js';
 import { toSimplifiedScript } from './normalize.js';
 import { QueryBatcher } from './query-batcher.js';
-import { candidateCount, defaultRelevanceThreshold, highlightSentences, MIN_LEXICAL_COVERAGE, rankPassages, type Highlight, type RankerMode, type RankedPassage } from './retrieval.js';
+import type { RelevanceEvidence } from './relevance/decision.js';
+import { barInForce, judgePassages, type BarInForce } from './relevance/judge.js';
+import { candidateCount, highlightSentences, rankPassages, type Highlight, type RankerMode, type RankedPassage } from './retrieval.js';
 
 export type { BuildPhase, BuildProgress, ProgressListener } from './index-builder.js';
 
@@ -38,22 +40,20 @@ export interface AnswerPassage {
   passage: Passage;
   /** The sentence(s) that best answer the question, as ranges of `passage.text`. */
   highlights: Highlight[];
+  /** Why the passage is quoted: its evidence under the decision rule. */
+  evidence: RelevanceEvidence;
 }
 
 export interface Answer {
   question: string;
   /** Whether any passage is relevant enough to quote; when false, `results` is empty. */
   answered: boolean;
-  /** The top-k passages that are relevant enough to quote (by either bar), best first. */
+  /** The top-k passages that are relevant enough to quote, best first. */
   results: AnswerPassage[];
-  /** The dense relevance bar (cosine) a passage may clear to be quoted. */
-  threshold: number;
-  /** The best dense relevance seen, answered or not (for logs and calibration). */
-  bestScore: number;
-  /** The lexical bar: the share of the question a passage may cover instead. */
-  coverageThreshold: number;
-  /** The best coverage of the question by a ranked passage, answered or not. */
-  bestCoverage: number;
+  /** The dense bar in force (calibrated for the model, or MIN_SCORE). */
+  bar: BarInForce;
+  /** The strongest evidence among the ranked passages, answered or not (for logs and diagnostics). */
+  best: RelevanceEvidence;
 }
 
 export interface AskOptions {
@@ -79,6 +79,8 @@ export interface ReindexReport extends IndexReport {
   removed: number;
   changed: number;
 }
+
+const NO_EVIDENCE: RelevanceEvidence = { dense: 0, lexical: 0, gap: 0, score: 0, relevant: false };
 
 export class EmptyQuestionError extends Error {
   constructor() {
@@ -178,8 +180,9 @@ export class KnowledgeBase {
     return this.rebuilding !== undefined;
   }
 
-  get relevanceThreshold(): number {
-    return this.options.minScore ?? defaultRelevanceThreshold(this.options.embedder.info);
+  /** The dense bar in force for the served index: calibrated for its model, unless MIN_SCORE sets it. */
+  get bar(): BarInForce {
+    return barInForce(this.current.manifest.calibration, this.options.minScore);
   }
 
   /** Ranked passages without the relevance decision: for evaluation and diagnostics. */
@@ -188,7 +191,13 @@ export class KnowledgeBase {
   }
 
   /** Ranks against one snapshot for the whole question, even if a rebuild swaps in another mid-way. */
-  private async rankIn(snapshot: IndexSnapshot, question: string, options: AskOptions): Promise<RankedPassage[]> {
+  private async rankIn(
+    snapshot: IndexSnapshot,
+    question: string,
+    options: AskOptions,
+    /** More lexical work to do while the model embeds the question. */
+    whileEmbedding?: (cleaned: string) => void,
+  ): Promise<RankedPassage[]> {
     const cleaned = question.trim();
     if (!cleaned) throw new EmptyQuestionError();
     const mode = options.mode ?? 'hybrid';
@@ -199,6 +208,7 @@ export class KnowledgeBase {
     const lexicalHits = mode === 'dense' ? undefined : snapshot.lexical.search(cleaned, candidateCount(snapshot.manifest.passages.length, limit));
     // Warm the term cache for the highlighter (it analyses the question as asked) while the model still runs.
     if (mode !== 'dense') lexicalTerms(question);
+    whileEmbedding?.(cleaned);
     const vector = pending ? await pending : null;
     return rankPassages(snapshot, cleaned, vector, { mode, limit, lexicalHits });
   }
@@ -211,33 +221,28 @@ export class KnowledgeBase {
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const k = options.k ?? this.options.topK ?? 3;
     const snapshot = this.current;
-    const ranked = await this.rankIn(snapshot, question, { ...options, k });
-    const threshold = this.relevanceThreshold;
-    const bestScore = Math.max(0, ...ranked.map((entry) => entry.denseScore ?? 0));
-    const bestCoverage = Math.max(0, ...ranked.map((entry) => entry.lexicalCoverage ?? 0));
-    // Either ranker can vouch for a passage: the dense one by a similarity
-    // calibrated for the model, the lexical one by the passage containing
-    // enough of the question's words (names and numbers, whatever the model).
-    // Only vouched-for passages are quoted: the rest of the top k is noise.
-    const relevant = ranked.filter(
-      (entry) => (entry.denseScore ?? 0) >= threshold || (entry.lexicalCoverage ?? 0) >= MIN_LEXICAL_COVERAGE,
-    );
+    let lexical: LexicalEvidence | undefined;
+    const ranked = await this.rankIn(snapshot, question, { ...options, k }, (cleaned) => {
+      lexical = snapshot.lexical.evidence(cleaned);
+    });
+    const bar = barInForce(snapshot.manifest.calibration, this.options.minScore);
+    // One rule weighs both kinds of evidence for each passage (relevance/decision.ts); only the passages
+    // it finds relevant are quoted: the rest of the top k is noise.
+    const evidence = judgePassages(ranked, lexical ?? snapshot.lexical.evidence(question.trim()), bar, new Set(snapshot.manifest.corpus.scripts));
+    const best = evidence.reduce((strongest, entry) => (entry.score > strongest.score ? entry : strongest), NO_EVIDENCE);
     const weigh = (term: string) => snapshot.lexical.termWeight(term);
-    return {
-      question,
-      answered: relevant.length > 0,
-      threshold,
-      bestScore,
-      coverageThreshold: MIN_LEXICAL_COVERAGE,
-      bestCoverage,
-      results: relevant.map((entry, index) => ({
+    const results = ranked
+      .map((entry, index) => ({ entry, evidence: evidence[index]! }))
+      .filter(({ evidence: judged }) => judged.relevant)
+      .map(({ entry, evidence: judged }, index) => ({
         rank: index + 1,
         score: entry.denseScore ?? 0,
         coverage: entry.lexicalCoverage ?? 0,
         passage: entry.passage,
         highlights: highlightSentences(entry.passage.text, question, weigh),
-      })),
-    };
+        evidence: judged,
+      }));
+    return { question, answered: results.length > 0, results, bar, best };
   }
 
   private async embedQuestion(text: string): Promise<Float32Array> {

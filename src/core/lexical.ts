@@ -1,18 +1,22 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
 import { normalizeText } from './normalize.js';
+import { FUNCTION_TAGS, loadWordRanks, wordSpecificity } from './relevance/specificity.js';
 
 let segmenter: Jieba | undefined;
 function jieba(): Jieba {
-  // Loading the dictionary takes ~0.2 s, so only the first tokenisation pays it.
-  segmenter ??= Jieba.withDict(dict);
+  // Loading the dictionary takes ~0.2 s, so only the first tokenisation pays it. It is read here
+  // rather than through `@node-rs/jieba/dict.js`, which would also keep the 6 MB idf table in memory.
+  segmenter ??= Jieba.withDict(readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt')));
   return segmenter;
 }
 
-/** Loads the segmenter's dictionary now, at start-up, rather than during the first question. */
+/** Loads the segmenter's dictionary and the word-frequency ranks now, at start-up, rather than during the first question. */
 export function warmUpSegmenter(): void {
   jieba();
+  loadWordRanks();
 }
 
 /**
@@ -99,6 +103,39 @@ export function questionWords(text: string): string[] {
     .map((word) => word.trim())
     .filter(informative);
   return [...new Set(words)];
+}
+
+/** A question's informative word and how specific it is in the language at large (0 everyday … 1 a name). */
+export interface WeighedWord {
+  word: string;
+  specificity: number;
+  /** A content word (not a pronoun, numeral, adverb, particle…, by its part of speech). */
+  content: boolean;
+}
+
+/**
+ * The informative words of a question with their specificity: segmented
+ * and tagged precisely, so that function words are known by their part of
+ * speech, and compounds can be weighed by their parts.
+ */
+export function weighedQuestionWords(text: string): WeighedWord[] {
+  const seen = new Set<string>();
+  const words: WeighedWord[] = [];
+  for (const { word: raw, tag } of jieba().tag(normalizeText(text), true)) {
+    const word = raw.trim();
+    if (!informative(word) || seen.has(word)) continue;
+    seen.add(word);
+    const parts = CJK.test(word) ? jieba().cutForSearch(word, false) : [];
+    words.push({ word, specificity: wordSpecificity({ word, tag, parts }), content: !FUNCTION_TAGS.test(tag) });
+  }
+  return words;
+}
+
+/** What the article holds of a question's words: for each word, how much of it each passage contains. */
+export interface LexicalEvidence {
+  words: WeighedWord[];
+  /** `matches[word][passage]`, 0–1: 1 when the word is one of the passage's terms (see wordMatch). */
+  matches: number[][];
 }
 
 export interface LexicalHit {
@@ -205,6 +242,12 @@ export class LexicalIndex {
       matches.forEach((match, passage) => (coverage[passage]! += weight * match));
     }
     return coverage.map((value) => value / total);
+  }
+
+  /** How much of each of the question's words each passage contains (see {@link LexicalEvidence}). */
+  evidence(question: string): LexicalEvidence {
+    const words = weighedQuestionWords(question);
+    return { words, matches: words.map(({ word }) => this.termSets.map((_, passage) => this.wordMatch(word, passage))) };
   }
 
   search(query: string, limit: number): LexicalHit[] {

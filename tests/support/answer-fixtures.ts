@@ -17,7 +17,15 @@ export function result(
   overrides: Omit<Partial<AnswerPassage>, 'passage'> & { passage?: Partial<Passage> } = {},
 ): AnswerPassage {
   const { passage: passageOverrides, ...rest } = overrides;
-  return { rank: 1, score: 0.91, coverage: 0, passage: passage(text, passageOverrides), highlights, ...rest };
+  return {
+    rank: 1,
+    score: 0.91,
+    coverage: 0,
+    passage: passage(text, passageOverrides),
+    highlights,
+    evidence: { dense: 1.2, lexical: 0, gap: 0, score: 1.2, relevant: true },
+    ...rest,
+  };
 }
 
 export function answer(results: AnswerPassage[], question = '什么是杰文斯悖论?'): Answer {
@@ -26,10 +34,10 @@ export function answer(results: AnswerPassage[], question = '什么是杰文斯�
     question,
     answered,
     results: results.map((entry, index) => ({ ...entry, rank: index + 1 })),
-    threshold: 0.82,
-    bestScore: answered ? 0.91 : 0.4,
-    coverageThreshold: 0.25,
-    bestCoverage: 0,
+    bar: { bar: 0.82, spread: 0.03, source: 'calibrated', probes: 72 },
+    best: answered
+      ? { dense: 1.2, lexical: 0, gap: 0, score: 1.2, relevant: true }
+      : { dense: 0.3, lexical: 0, gap: 1, score: -0.2, relevant: false },
   };
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { APIEmbed } from 'discord.js';
 import type { Manifest } from '../../core/index-store.js';
+import type { BarInForce } from '../../core/relevance/judge.js';
 import { DISCORD_LIMITS, enforceLimits, type ReplyPayload } from '../discord-limits.js';
 import { EMBED_COLORS } from '../embed-colors.js';
 import { t, type Language } from '../i18n.js';
@@ -11,6 +12,8 @@ import { commandBuilder, type SlashCommand } from './command.js';
 export interface AboutFormatOptions {
   language: Language;
   isRebuilding: boolean;
+  /** The dense bar in force, and where it came from. */
+  bar: BarInForce;
 }
 
 /** A model directory is shown by its name: the server's file paths are nobody's business. */
@@ -22,6 +25,13 @@ export function displayModelName(modelId: string): string {
 function discordTimestamp(iso: string): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);
   return Number.isFinite(seconds) ? `<t:${seconds}:f> (<t:${seconds}:R>)` : iso;
+}
+
+function describeBar(bar: BarInForce, language: Language): string {
+  const value = bar.bar.toFixed(2);
+  return bar.source === 'MIN_SCORE'
+    ? t(language, 'aboutBarMinScore', { bar: value })
+    : t(language, 'aboutBarCalibrated', { bar: value, probes: bar.probes });
 }
 
 /** /about: the article's title, how many passages, the model and when the index was built. */
@@ -42,6 +52,7 @@ export function formatAbout(manifest: Manifest, options: AboutFormatOptions): Re
         inline: true,
       },
       { name: t(language, 'aboutBuilt'), value: discordTimestamp(manifest.builtAt), inline: true },
+      { name: t(language, 'aboutBar'), value: describeBar(options.bar, language), inline: false },
     ],
   };
   const sectionList = bulletList(sections, DISCORD_LIMITS.fieldValue);
@@ -59,7 +70,11 @@ export const about: SlashCommand = {
       interaction,
       async () => {
         const knowledgeBase = await context.knowledge.whenReady();
-        return formatAbout(knowledgeBase.manifest, { language: context.language, isRebuilding: knowledgeBase.isRebuilding });
+        return formatAbout(knowledgeBase.manifest, {
+          language: context.language,
+          isRebuilding: knowledgeBase.isRebuilding,
+          bar: knowledgeBase.bar,
+        });
       },
       { ephemeral: true, deferNow: context.knowledge.current === undefined },
     );

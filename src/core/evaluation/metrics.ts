@@ -39,30 +39,3 @@ export function rankingMetrics(items: readonly { ranking: readonly number[]; gol
     mrr: mean(answerable.map(({ ranking, gold }) => reciprocalRank(ranking, gold))),
   };
 }
-
-export interface DecisionMetrics {
-  unanswerable: number;
-  /** Unanswerable questions the core declined (`answered: false`). */
-  declined: number;
-  declineRate: number;
-  answerable: number;
-  /** Answerable questions the core wrongly declined. */
-  falselyDeclined: number;
-  falseDeclineRate: number;
-}
-
-/** How well the "answered" decision separates questions the article answers from those it does not. */
-export function decisionMetrics(items: readonly { answered: boolean; gold: readonly number[] }[]): DecisionMetrics {
-  const unanswerable = items.filter((item) => item.gold.length === 0);
-  const answerable = items.filter((item) => item.gold.length > 0);
-  const declined = unanswerable.filter((item) => !item.answered).length;
-  const falselyDeclined = answerable.filter((item) => !item.answered).length;
-  return {
-    unanswerable: unanswerable.length,
-    declined,
-    declineRate: unanswerable.length === 0 ? 0 : declined / unanswerable.length,
-    answerable: answerable.length,
-    falselyDeclined,
-    falseDeclineRate: answerable.length === 0 ? 0 : falselyDeclined / answerable.length,
-  };
-}

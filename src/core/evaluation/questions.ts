@@ -23,7 +23,16 @@ export interface EvalQuestion {
   gold: number[];
   /** For unanswerable questions: unrelated to the article, or about its subject but not covered by it. */
   scope?: Scope;
+  /**
+   * Which half of the set: decision constants are tuned on `tuning` only and
+   * reported on both, so that `held-out` measures what they do on questions
+   * they were not fitted to.
+   */
+  split?: Split;
 }
+
+export const SPLITS = ['tuning', 'held-out'] as const;
+export type Split = (typeof SPLITS)[number];
 
 export const SCOPES = ['off-topic', 'near-topic'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -35,6 +44,7 @@ const questionSchema = z
     question: z.string().trim().min(1),
     gold: z.array(z.number().int().positive()),
     scope: z.enum(SCOPES).optional(),
+    split: z.enum(SPLITS).optional(),
   })
   .refine((question) => question.scope === undefined || question.gold.length === 0, {
     message: 'only unanswerable questions (gold: []) have a scope',

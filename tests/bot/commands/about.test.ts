@@ -3,6 +3,8 @@ import { displayModelName, formatAbout } from '../../../src/bot/commands/about.j
 import type { Manifest } from '../../../src/core/index-store.js';
 import { SECTIONS } from '../../support/answer-fixtures.js';
 
+const CALIBRATED = { bar: 0.8312, spread: 0.03, source: 'calibrated' as const, probes: 72 };
+
 describe('given /about', () => {
   const manifest = {
     model: { id: '/home/someone/models/tiny-model' },
@@ -12,20 +14,27 @@ describe('given /about', () => {
   } as unknown as Manifest;
 
   it('then it shows the title, the passage count, the model by name (not its path) and the build time as a Discord timestamp', () => {
-    const reply = formatAbout(manifest, { language: 'en', isRebuilding: false });
+    const reply = formatAbout(manifest, { language: 'en', isRebuilding: false, bar: CALIBRATED });
     const embed = reply.embeds[0]!;
     expect(embed.title).toBe('王维嘉 DeepSeek为何能血洗美股');
     expect(embed.fields).toEqual([
       { name: 'Passages', value: '25', inline: true },
       { name: 'Model', value: 'tiny-model', inline: true },
       { name: 'Index built', value: '<t:1738056600:f> (<t:1738056600:R>)', inline: true },
+      { name: 'Relevance bar', value: '0.83, calibrated for this model on 72 off-topic questions', inline: false },
       { name: 'Sections', value: SECTIONS.map((section) => `• ${section}`).join('\n'), inline: false },
     ]);
     expect(embed.description).not.toContain('rebuild');
   });
 
   it('then during a rebuild it says answers still come from this index', () => {
-    expect(formatAbout(manifest, { language: 'en', isRebuilding: true }).embeds[0]!.description).toContain('A rebuild is running');
+    expect(formatAbout(manifest, { language: 'en', isRebuilding: true, bar: CALIBRATED }).embeds[0]!.description).toContain('A rebuild is running');
+  });
+
+  it('then a bar set by MIN_SCORE says so, in the asker’s language', () => {
+    const bar = { ...CALIBRATED, bar: 0.5, source: 'MIN_SCORE' as const };
+    const fields = formatAbout(manifest, { language: 'zh-Hans', isRebuilding: false, bar }).embeds[0]!.fields!;
+    expect(fields.find((field) => field.name === '相关度门槛')?.value).toBe('0.50,由 MIN_SCORE 设定');
   });
 
   it('then a hub model keeps its id', () => {

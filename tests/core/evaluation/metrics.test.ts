@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionMetrics, firstGoldRank, rankingMetrics, recallAt, reciprocalRank } from '../../../src/core/evaluation/metrics.js';
+import { firstGoldRank, rankingMetrics, recallAt, reciprocalRank } from '../../../src/core/evaluation/metrics.js';
 import { parseQuestions } from '../../../src/core/evaluation/questions.js';
 
 describe('evaluation metrics', () => {
@@ -23,25 +23,6 @@ describe('evaluation metrics', () => {
         { ranking: [1, 2, 3], gold: [] },
       ]);
       expect(metrics).toEqual({ questions: 3, recallAt1: 1 / 3, recallAt3: 2 / 3, mrr: (1 + 1 / 3 + 0) / 3 });
-    });
-
-    it('then the decline rate counts unanswerable questions declined and the false-decline rate answerable ones declined', () => {
-      const decision = decisionMetrics([
-        { answered: false, gold: [] },
-        { answered: true, gold: [] },
-        { answered: true, gold: [1] },
-        { answered: false, gold: [2] },
-        { answered: true, gold: [3] },
-        { answered: true, gold: [4] },
-      ]);
-      expect(decision).toEqual({
-        unanswerable: 2,
-        declined: 1,
-        declineRate: 0.5,
-        answerable: 4,
-        falselyDeclined: 1,
-        falseDeclineRate: 0.25,
-      });
     });
   });
 
