@@ -55,7 +55,10 @@ async function timeIt(fn: () => Promise<unknown>, runs = RUNS): Promise<Timing> 
 
 const fmt = (t: Timing) => `${t.mean.toFixed(1)} ms (median ${t.median.toFixed(1)}, min ${t.min.toFixed(1)})`;
 
-function toFeeds(enc: { input_ids: { data: unknown; dims: number[] }; attention_mask: { data: unknown; dims: number[] } }) {
+function toFeeds(enc: {
+  input_ids: { data: unknown; dims: number[] };
+  attention_mask: { data: unknown; dims: number[] };
+}) {
   return {
     input_ids: new ort.Tensor('int64', enc.input_ids.data as BigInt64Array, enc.input_ids.dims),
     attention_mask: new ort.Tensor('int64', enc.attention_mask.data as BigInt64Array, enc.attention_mask.dims),
@@ -72,7 +75,9 @@ async function checkVariant(root: string, matmul: 'dynamic-int8' | 'float32'): P
   const size = (await stat(onnxPath)).size;
   const tokSize = (await stat(path.join(dir, 'tokenizer.json'))).size;
   console.log(`generation: ${(genMs / 1000).toFixed(2)} s`);
-  console.log(`onnx/model_quantized.onnx: ${(size / 1e6).toFixed(1)} MB; tokenizer.json: ${(tokSize / 1e6).toFixed(1)} MB`);
+  console.log(
+    `onnx/model_quantized.onnx: ${(size / 1e6).toFixed(1)} MB; tokenizer.json: ${(tokSize / 1e6).toFixed(1)} MB`,
+  );
 
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
@@ -92,15 +97,21 @@ async function checkVariant(root: string, matmul: 'dynamic-int8' | 'float32'): P
     const out = await extractor([QUERY_TEXT, 'passage: ' + LONG_PARAGRAPH], { pooling: 'mean', normalize: true });
     const data = out.data as Float32Array;
     const norms = [0, 1].map((r) => Math.hypot(...data.subarray(r * 384, (r + 1) * 384)));
-    console.log(`dims: ${JSON.stringify(out.dims)} (expected [2,384]); row norms ${norms.map((n) => n.toFixed(4)).join(', ')}; finite: ${data.every(Number.isFinite)}`);
+    console.log(
+      `dims: ${JSON.stringify(out.dims)} (expected [2,384]); row norms ${norms.map((n) => n.toFixed(4)).join(', ')}; finite: ${data.every(Number.isFinite)}`,
+    );
     if (JSON.stringify(out.dims) !== '[2,384]' || !data.every(Number.isFinite)) throw new Error('bad output');
 
     const tok = extractor.tokenizer;
-    const paraIds = tok.encode(LONG_PARAGRAPH) as number[];
-    const queryIds = tok.encode(QUERY_TEXT) as number[];
-    const passageIds = tok.encode('passage: ' + LONG_PARAGRAPH) as number[];
-    console.log(`paragraph: ${Array.from(LONG_PARAGRAPH).length} chars -> ${paraIds.length} tokens (incl. <s></s>); unk: ${paraIds.filter((i) => i === 3).length}`);
-    console.log(`query: ${Array.from(QUERY_TEXT).length} chars -> ${queryIds.length} tokens; passage -> ${passageIds.length} tokens`);
+    const paraIds = tok.encode(LONG_PARAGRAPH);
+    const queryIds = tok.encode(QUERY_TEXT);
+    const passageIds = tok.encode('passage: ' + LONG_PARAGRAPH);
+    console.log(
+      `paragraph: ${Array.from(LONG_PARAGRAPH).length} chars -> ${paraIds.length} tokens (incl. <s></s>); unk: ${paraIds.filter((i) => i === 3).length}`,
+    );
+    console.log(
+      `query: ${Array.from(QUERY_TEXT).length} chars -> ${queryIds.length} tokens; passage -> ${passageIds.length} tokens`,
+    );
     console.log(`query tokens: ${JSON.stringify(tok.model.convert_ids_to_tokens(queryIds.slice(0, 12)))} ...`);
 
     // 1) Full pipeline call (tokenize + forward + mean pool + normalize), default ORT threading.
@@ -113,7 +124,9 @@ async function checkVariant(root: string, matmul: 'dynamic-int8' | 'float32'): P
     const tokP = await timeIt(async () => tok('passage: ' + LONG_PARAGRAPH, { padding: true, truncation: true }));
     const fwdQ = await timeIt(() => extractor.model(encQ));
     const fwdP = await timeIt(() => extractor.model(encP));
-    console.log(`mean of ${RUNS} after warm-up; query = ${queryIds.length} tokens, passage = ${passageIds.length} tokens`);
+    console.log(
+      `mean of ${RUNS} after warm-up; query = ${queryIds.length} tokens, passage = ${passageIds.length} tokens`,
+    );
     console.log(`pipeline call (tokenize+forward+pool), default ORT threads (${os.cpus().length} cpus):`);
     console.log(`  query   ${fmt(pipeQ)}\n  passage ${fmt(pipeP)}`);
     console.log('tokenize only (transformers.js Unigram, 250k pieces):');

@@ -117,7 +117,12 @@ class GraphBuilder {
     return `${prefix}_${this.counter++}`;
   }
 
-  init(name: string, dtype: Dtype, dims: number[], data: Float32Array | Int8Array | Uint8Array | BigInt64Array): string {
+  init(
+    name: string,
+    dtype: Dtype,
+    dims: number[],
+    data: Float32Array | Int8Array | Uint8Array | BigInt64Array,
+  ): string {
     this.initializers.push({ name, dataType: DT[dtype], dims, rawData: bytesOf(data) });
     return name;
   }
@@ -154,7 +159,13 @@ class GraphBuilder {
   }
 
   /** Adds a node; returns its output names. */
-  op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, nOutputs = 1, outputNames?: string[]): string[] {
+  op(
+    opType: string,
+    inputs: string[],
+    attrs: Record<string, AttrValue> = {},
+    nOutputs = 1,
+    outputNames?: string[],
+  ): string[] {
     const name = this.fresh(opType);
     const output = outputNames ?? Array.from({ length: nOutputs }, (_, i) => `${name}_out${i}`);
     const attribute: onnxProto.onnx.IAttributeProto[] = Object.entries(attrs).map(([k, v]) => {
@@ -242,7 +253,12 @@ function buildModel(p: BuildParams): Uint8Array {
     } else {
       // per_channel=True, reduce_range=True, QInt8: 7-bit symmetric weights, per-output-column scale, zp 0.
       const qStd = 16;
-      const wq = g.init(prefix + '.weight_quantized', 'int8', [inF, outF], fillInt8Normal(new Int8Array(inF * outF), qStd, rng));
+      const wq = g.init(
+        prefix + '.weight_quantized',
+        'int8',
+        [inF, outF],
+        fillInt8Normal(new Int8Array(inF * outF), qStd, rng),
+      );
       const wScaleData = new Float32Array(outF);
       for (let i = 0; i < outF; i++) wScaleData[i] = (WEIGHT_STD / qStd) * (0.9 + (rng() / 4294967296) * 0.2);
       const wScale = g.init(prefix + '.weight_scale', 'float', [outF], wScaleData);
@@ -328,7 +344,11 @@ function buildModel(p: BuildParams): Uint8Array {
     tensorType: {
       elemType,
       shape: {
-        dim: [{ dimParam: 'batch_size' }, { dimParam: 'sequence_length' }, ...(last === undefined ? [] : [{ dimValue: last }])],
+        dim: [
+          { dimParam: 'batch_size' },
+          { dimParam: 'sequence_length' },
+          ...(last === undefined ? [] : [{ dimValue: last }]),
+        ],
       },
     },
   });
@@ -358,8 +378,26 @@ function buildModel(p: BuildParams): Uint8Array {
 const SPECIALS = ['<s>', '<pad>', '</s>', '<unk>'] as const;
 const MASK = '<mask>';
 const COMMON_WORDS = [
-  'query', 'passage', 'the', 'of', 'and', 'to', 'in', 'is', 'a', 'for', 'on', 'that', 'with', 'as', 'it',
-  'NVIDIA', 'AI', 'GPU', 'Discord', 'article',
+  'query',
+  'passage',
+  'the',
+  'of',
+  'and',
+  'to',
+  'in',
+  'is',
+  'a',
+  'for',
+  'on',
+  'that',
+  'with',
+  'as',
+  'it',
+  'NVIDIA',
+  'AI',
+  'GPU',
+  'Discord',
+  'article',
 ];
 
 function buildTokenizerFiles(vocabSize: number, maxLength: number): { tokenizer: string; config: string } {
@@ -444,7 +482,10 @@ function buildTokenizerFiles(vocabSize: number, maxLength: number): { tokenizer:
  * path.basename(dir), { quantized: true })`. Returns the absolute directory path.
  */
 export async function createE5ShapeModel(dir: string, options: E5ShapeModelOptions = {}): Promise<string> {
-  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS;
+  const o = {
+    ...DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as typeof DEFAULTS;
   const abs = path.resolve(dir);
   await mkdir(path.join(abs, 'onnx'), { recursive: true });
 

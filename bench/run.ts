@@ -30,7 +30,15 @@ import { parseArgs } from 'node:util';
 import { ConfigError, readConfig } from '../src/config/config.js';
 import { createContext } from './lib/context.js';
 import { benchModel, REPOSITORY_ROOT } from './lib/model.js';
-import { checkTemplate, isFullRun, REPORT_FORMAT, renderPerformancePage, targetsTable, type BenchReport, type SectionReport } from './lib/report.js';
+import {
+  checkTemplate,
+  isFullRun,
+  REPORT_FORMAT,
+  renderPerformancePage,
+  targetsTable,
+  type BenchReport,
+  type SectionReport,
+} from './lib/report.js';
 import type { Section, Target } from './lib/section.js';
 import { renderText, seconds } from './lib/table.js';
 import { SECTIONS } from './sections/index.js';
@@ -53,9 +61,13 @@ function usage(): string {
 
 function selectedSections(only: string[] | undefined): Section[] {
   if (!only?.length) return SECTIONS;
-  const names = only.flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
+  const names = only
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !SECTIONS.some((section) => section.name === name));
-  if (unknown.length) throw new UsageError(`unknown section${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}\n${usage()}`);
+  if (unknown.length)
+    throw new UsageError(`unknown section${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}\n${usage()}`);
   return SECTIONS.filter((section) => names.includes(section.name));
 }
 
@@ -87,7 +99,9 @@ async function loadTemplate(): Promise<string> {
 async function writePage(report: BenchReport, template: string, writeDocs: boolean, renderedAt?: Date): Promise<void> {
   const page = path.relative(process.cwd(), PAGE_FILE) || PAGE_FILE;
   if (!isFullRun(report) && !writeDocs) {
-    console.log(`${page} left as it was: this was a partial run (${report.quick ? '--quick' : '--only'}); add --write-docs to replace it with this run's partial report.`);
+    console.log(
+      `${page} left as it was: this was a partial run (${report.quick ? '--quick' : '--only'}); add --write-docs to replace it with this run's partial report.`,
+    );
     return;
   }
   const text = renderPerformancePage(report, template, { renderedAt });
@@ -102,7 +116,8 @@ async function render(writeDocs: boolean): Promise<void> {
   const template = await loadTemplate();
   if (!existsSync(RESULTS_FILE)) throw new UsageError(`${RESULTS_FILE} does not exist: run npm run bench first.`);
   const report = JSON.parse(await readFile(RESULTS_FILE, 'utf8')) as BenchReport;
-  if (report.format !== REPORT_FORMAT) throw new UsageError(`${RESULTS_FILE} was written by another version of the benchmark: run npm run bench again.`);
+  if (report.format !== REPORT_FORMAT)
+    throw new UsageError(`${RESULTS_FILE} was written by another version of the benchmark: run npm run bench again.`);
   await writePage(report, template, writeDocs, new Date());
 }
 
@@ -130,7 +145,8 @@ async function main(): Promise<void> {
   }
   const writeDocs = values['write-docs'] ?? false;
   if (values.render) {
-    if (values.only?.length || values.quick) throw new UsageError(`--render measures nothing: it takes neither --only nor --quick\n${usage()}`);
+    if (values.only?.length || values.quick)
+      throw new UsageError(`--render measures nothing: it takes neither --only nor --quick\n${usage()}`);
     await render(writeDocs);
     return;
   }
@@ -144,14 +160,18 @@ async function main(): Promise<void> {
   const model = await benchModel(config);
   const host = machine();
 
-  console.log(`Machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGiB} GiB, Node ${host.node}, ${host.platform}; load average ${loadAtStart.toFixed(2)}`);
+  console.log(
+    `Machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGiB} GiB, Node ${host.node}, ${host.platform}; load average ${loadAtStart.toFixed(2)}`,
+  );
   console.log(`Model:   ${model.description}`);
   if (model.provenance.cacheDir) {
     console.log(
       `         ${model.provenance.generatedMs === null ? 'from the cache' : `generated in ${seconds(model.provenance.generatedMs)}, cached`} in ${path.relative(REPOSITORY_ROOT, model.provenance.cacheDir)}`,
     );
   }
-  console.log(`Mode:    ${quick ? 'quick (smoke test: fewer repetitions, smaller sets)' : 'full'}; sections: ${sections.map((section) => section.name).join(', ')}\n`);
+  console.log(
+    `Mode:    ${quick ? 'quick (smoke test: fewer repetitions, smaller sets)' : 'full'}; sections: ${sections.map((section) => section.name).join(', ')}\n`,
+  );
 
   const context = await createContext(config, model, quick);
   const results: Record<string, SectionReport> = {};

@@ -53,7 +53,13 @@ export interface SearchProbeResult {
 
 type Searcher = (query: Float32Array) => ArrayLike<number>;
 
-function measure(searcher: Searcher, queries: VectorSet, truth: Int32Array[], k: number, minMs: number): Omit<QueryFigures, 'efSearch'> {
+function measure(
+  searcher: Searcher,
+  queries: VectorSet,
+  truth: Int32Array[],
+  k: number,
+  minMs: number,
+): Omit<QueryFigures, 'efSearch'> {
   let hits = 0;
   // First pass: recall (and warm-up).
   for (let query = 0; query < queries.count; query++) {
@@ -63,14 +69,19 @@ function measure(searcher: Searcher, queries: VectorSet, truth: Int32Array[], k:
   }
   let passes = 0;
   const started = performance.now();
-  let elapsed = 0;
+  let elapsed: number;
   do {
     for (let query = 0; query < queries.count; query++) searcher(queries.row(query));
     passes++;
     elapsed = performance.now() - started;
   } while (elapsed < minMs);
   const total = passes * queries.count;
-  return { queriesPerSecond: (total * 1000) / elapsed, msPerQuery: elapsed / total, recallAt10: hits / (k * queries.count), passes };
+  return {
+    queriesPerSecond: (total * 1000) / elapsed,
+    msPerQuery: elapsed / total,
+    recallAt10: hits / (k * queries.count),
+    passes,
+  };
 }
 
 async function main(): Promise<void> {
@@ -98,7 +109,11 @@ async function main(): Promise<void> {
 
   if (input.contender === 'exact') {
     // What an application doing a brute-force scan holds: its own copy of the vectors.
-    const held: VectorSet = { ...base, data: Float32Array.from(base.data), row: (index) => held.data.subarray(index * base.dimensions, (index + 1) * base.dimensions) };
+    const held: VectorSet = {
+      ...base,
+      data: Float32Array.from(base.data),
+      row: (index) => held.data.subarray(index * base.dimensions, (index + 1) * base.dimensions),
+    };
     buildMs = performance.now() - started;
     memory = memoryDelta(before, memorySample());
     const exact: Searcher = (query) => exactTopK(held, query, k).ids;
@@ -115,12 +130,20 @@ async function main(): Promise<void> {
     await writeFile(input.truthFile, JSON.stringify(truth.map((ids) => Array.from(ids))));
     runs.push(
       firstPassMs >= input.minMs
-        ? { queriesPerSecond: (queries.count * 1000) / firstPassMs, msPerQuery: firstPassMs / queries.count, recallAt10: 1, passes: 1 }
+        ? {
+            queriesPerSecond: (queries.count * 1000) / firstPassMs,
+            msPerQuery: firstPassMs / queries.count,
+            recallAt10: 1,
+            passes: 1,
+          }
         : measure(exact, queries, truth, k, input.minMs),
     );
   } else if (input.contender === 'hnswlib') {
     const parameters = input.hnsw!;
-    const index = createVectorIndex(input.dimensions, input.count, { ...parameters, efSearch: parameters.efSearch[0]! } satisfies HnswParameters);
+    const index = createVectorIndex(input.dimensions, input.count, {
+      ...parameters,
+      efSearch: parameters.efSearch[0]!,
+    } satisfies HnswParameters);
     // As the app does it: one addPoint per vector, from a number[].
     for (let row = 0; row < input.count; row++) index.addPoint(Array.from(base.row(row)), row);
     buildMs = performance.now() - started;
@@ -133,7 +156,10 @@ async function main(): Promise<void> {
     }
   } else {
     const database = create({ schema: { embedding: `vector[${input.dimensions}]` } as const });
-    const documents = Array.from({ length: input.count }, (_, row) => ({ id: String(row), embedding: Array.from(base.row(row)) }));
+    const documents = Array.from({ length: input.count }, (_, row) => ({
+      id: String(row),
+      embedding: Array.from(base.row(row)),
+    }));
     await insertMultiple(database, documents, 1000);
     buildMs = performance.now() - started;
     documents.length = 0;
@@ -142,14 +168,27 @@ async function main(): Promise<void> {
     // just under the lowest true 10th neighbour, the most favourable setting that still finds all ten.
     const similarity = input.oramaSimilarity ?? 0.8;
     const searcher: Searcher = (query) => {
-      const found = search(database, { mode: 'vector', vector: { value: Array.from(query), property: 'embedding' }, similarity, limit: k, includeVectors: false });
+      const found = search(database, {
+        mode: 'vector',
+        vector: { value: Array.from(query), property: 'embedding' },
+        similarity,
+        limit: k,
+        includeVectors: false,
+      });
       if (found instanceof Promise) throw new Error('Orama answered asynchronously');
       return found.hits.map((hit) => Number(hit.id));
     };
     runs.push(measure(searcher, queries, truth!, k, input.minMs));
   }
 
-  const result: SearchProbeResult = { contender: input.contender, count: input.count, buildMs, memory, runs, lowestKthSimilarity };
+  const result: SearchProbeResult = {
+    contender: input.contender,
+    count: input.count,
+    buildMs,
+    memory,
+    runs,
+    lowestKthSimilarity,
+  };
   process.send!(result);
 }
 

@@ -38,7 +38,12 @@ async function main(): Promise<void> {
   const embedder = await TransformersEmbedder.load(input.embedder);
   const modelLoadMs = performance.now() - started;
   started = performance.now();
-  const knowledgeBase = await KnowledgeBase.open({ corpusPath: input.corpusPath, indexDir: input.indexDir, embedder, batchSize: input.batchSize });
+  const knowledgeBase = await KnowledgeBase.open({
+    corpusPath: input.corpusPath,
+    indexDir: input.indexDir,
+    embedder,
+    batchSize: input.batchSize,
+  });
   const openMs = performance.now() - started;
   const { rss, heapUsed, external } = process.memoryUsage();
   const modelRss = residentBytes(embedder.modelProcessId);

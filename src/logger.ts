@@ -71,9 +71,12 @@ class ScrubbingStream extends Writable {
 export function createLogger(options: LoggerOptions): Logger {
   const target = options.destination ?? process.stderr;
   // Short secrets would redact ordinary words; a Discord token is ~70 characters.
-  const secrets = (options.secrets ?? []).filter((secret): secret is string => typeof secret === 'string' && secret.length >= 8);
+  const secrets = (options.secrets ?? []).filter(
+    (secret): secret is string => typeof secret === 'string' && secret.length >= 8,
+  );
   const scrubbed = new ScrubbingStream(target, secrets);
-  const usePretty = options.format === 'pretty' || (options.format === 'auto' && (target as NodeJS.WriteStream).isTTY === true);
+  const usePretty =
+    options.format === 'pretty' || (options.format === 'auto' && (target as NodeJS.WriteStream).isTTY === true);
   const stream = usePretty ? pretty({ destination: scrubbed, colorize: true, sync: true }) : scrubbed;
   return pino(
     {
@@ -81,7 +84,14 @@ export function createLogger(options: LoggerOptions): Logger {
       base: undefined,
       serializers: { err: serializeError },
       redact: {
-        paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization'],
+        paths: [
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          '*.headers.authorization',
+        ],
         censor: REDACTED,
       },
     },

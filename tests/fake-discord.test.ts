@@ -161,7 +161,9 @@ describe('fake Discord with a real discord.js Client', () => {
 
     expect(state.content).toBe('see attachment');
     expect(state.callbacks[0]?.withResponse).toBe(true);
-    expect(state.callbacks[0]?.files.map((f) => [f.filename, f.data.toString()])).toEqual([['passage.txt', 'passage text']]);
+    expect(state.callbacks[0]?.files.map((f) => [f.filename, f.data.toString()])).toEqual([
+      ['passage.txt', 'passage text'],
+    ]);
     const callback = fake.requestsTo('POST', /\/callback$/)[0];
     expect(callback?.contentType).toMatch(/^multipart\/form-data/);
     expect(callback?.body.type).toBe(4);
@@ -243,10 +245,18 @@ describe('fake Discord with a real discord.js Client', () => {
     answerWithDeferThenEdit(client, () => 'still here');
 
     fake.requestReconnect();
-    await fake.waitFor(() => fake.resumeCount >= 1 && fake.gatewayStats.readyConnections === 1, 4000, 'resume after op 7');
+    await fake.waitFor(
+      () => fake.resumeCount >= 1 && fake.gatewayStats.readyConnections === 1,
+      4000,
+      'resume after op 7',
+    );
 
     fake.dropConnections();
-    await fake.waitFor(() => fake.resumeCount >= 2 && fake.gatewayStats.readyConnections === 1, 4000, 'resume after drop');
+    await fake.waitFor(
+      () => fake.resumeCount >= 2 && fake.gatewayStats.readyConnections === 1,
+      4000,
+      'resume after drop',
+    );
 
     const state = await fake.sendInteraction({ name: 'ask' }).done;
     expect(state.content).toBe('still here');

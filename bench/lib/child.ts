@@ -6,7 +6,11 @@ import { fork } from 'node:child_process';
  * figure must not be muddied by what this process already did: memory
  * deltas, cold starts.
  */
-export function runChild<T>(script: URL, input: unknown, options: { timeoutMs?: number; nodeOptions?: string[] } = {}): Promise<T> {
+export function runChild<T>(
+  script: URL,
+  input: unknown,
+  options: { timeoutMs?: number; nodeOptions?: string[] } = {},
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = fork(script, [JSON.stringify(input)], {
       execArgv: ['--import', import.meta.resolve('tsx'), ...(options.nodeOptions ?? [])],

@@ -8,7 +8,7 @@ import type { Config } from '../../src/config/config.js';
 import type { EmbedTimings, Embedder, EmbeddingKind } from '../../src/core/embedder.js';
 import { TransformersEmbedder } from '../../src/core/transformers-embedder.js';
 import { KnowledgeBase, type KnowledgeBaseOptions, type ProgressListener } from '../../src/core/knowledge-base.js';
-import { REPOSITORY_ROOT, type BenchModel } from './model.js';
+import type { BenchModel } from './model.js';
 
 /**
  * The embedder the knowledge bases under test use, recording where each
@@ -90,16 +90,19 @@ export async function createContext(config: Config, model: BenchModel, quick: bo
     },
     async openKnowledgeBase(overrides = {}, onProgress) {
       const { embedder } = await context.embedder();
-      return KnowledgeBase.open({
-        corpusPath: config.corpusPath,
-        indexDir: overrides.indexDir ?? (await context.tempDir('index-')),
-        embedder,
-        batchSize: config.embedding.batchSize,
-        // Always quote the top passages (the stand-in's random weights give meaningless scores
-        // anyway): the most work an answer can take, highlights for every result, the longest reply.
-        minScore: 0,
-        ...overrides,
-      }, onProgress);
+      return KnowledgeBase.open(
+        {
+          corpusPath: config.corpusPath,
+          indexDir: overrides.indexDir ?? (await context.tempDir('index-')),
+          embedder,
+          batchSize: config.embedding.batchSize,
+          // Always quote the top passages (the stand-in's random weights give meaningless scores
+          // anyway): the most work an answer can take, highlights for every result, the longest reply.
+          minScore: 0,
+          ...overrides,
+        },
+        onProgress,
+      );
     },
     async dispose() {
       if (loaded) await (await loaded).embedder.inner.close();
@@ -110,4 +113,5 @@ export async function createContext(config: Config, model: BenchModel, quick: bo
 }
 
 /** The i-th question of an endless cycle through the set. */
-export const questionAt = (context: BenchContext, index: number) => context.questions[index % context.questions.length]!;
+export const questionAt = (context: BenchContext, index: number) =>
+  context.questions[index % context.questions.length]!;

@@ -118,7 +118,10 @@ const placeholdersOf = (text: string) => [...text.matchAll(PLACEHOLDER)].map((ma
  * placeholders no run could fill (a figure a section does not return, or one
  * quoted outside its section's block). Empty when the template is sound.
  */
-export function checkTemplate(template: string, sections: readonly { name: string; figureNames: readonly string[] }[]): string[] {
+export function checkTemplate(
+  template: string,
+  sections: readonly { name: string; figureNames: readonly string[] }[],
+): string[] {
   const problems: string[] = [];
   let blocks: Map<string, string>;
   try {
@@ -126,11 +129,20 @@ export function checkTemplate(template: string, sections: readonly { name: strin
   } catch (error) {
     return [(error as Error).message];
   }
-  const required = ['head', 'model:synthetic', 'model:named', ...sections.map((section) => `section:${section.name}`), 'tail'];
+  const required = [
+    'head',
+    'model:synthetic',
+    'model:named',
+    ...sections.map((section) => `section:${section.name}`),
+    'tail',
+  ];
   for (const name of required) if (!blocks.has(name)) problems.push(`the template has no block ${name}`);
-  for (const name of blocks.keys()) if (!required.includes(name)) problems.push(`the template has a block ${name} that nothing renders`);
+  for (const name of blocks.keys())
+    if (!required.includes(name)) problems.push(`the template has a block ${name} that nothing renders`);
   for (const [name, text] of blocks) {
-    const own = name.startsWith('section:') ? sections.find((section) => `section:${section.name}` === name) : undefined;
+    const own = name.startsWith('section:')
+      ? sections.find((section) => `section:${section.name}` === name)
+      : undefined;
     for (const key of placeholdersOf(text)) {
       const [scope, field, ...rest] = key.split('.');
       const ok =
@@ -145,7 +157,8 @@ export function checkTemplate(template: string, sections: readonly { name: strin
   return problems;
 }
 
-const duration = (milliseconds: number) => (milliseconds >= 60_000 ? `${(milliseconds / 60_000).toFixed(1)} min` : seconds(milliseconds));
+const duration = (milliseconds: number) =>
+  milliseconds >= 60_000 ? `${(milliseconds / 60_000).toFixed(1)} min` : seconds(milliseconds);
 const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 function provenance(report: BenchReport, renderedAt: Date | undefined): string {
@@ -156,30 +169,55 @@ function provenance(report: BenchReport, renderedAt: Date | undefined): string {
     ['command', `\`${report.command}\``],
     ['started', utc(report.startedAt)],
     ['duration', duration(report.durationMs)],
-    ['mode', report.quick ? 'quick: a smoke test, with fewer repetitions and smaller sets' : 'full: every repetition, every size'],
+    [
+      'mode',
+      report.quick
+        ? 'quick: a smoke test, with fewer repetitions and smaller sets'
+        : 'full: every repetition, every size',
+    ],
     [
       'sections',
       ran.map((section) => `${section.name} (${duration(report.sections[section.name]!.durationMs)})`).join(', ') +
         (skipped.length ? `; not run: ${skipped.map((section) => section.name).join(', ')}` : ''),
     ],
-    ['machine', `${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, ${machine.platform}`],
-    ['load average (1 min)', `${machine.loadAverage.start.toFixed(2)} at the start, ${machine.loadAverage.end.toFixed(2)} at the end`],
+    [
+      'machine',
+      `${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, ${machine.platform}`,
+    ],
+    [
+      'load average (1 min)',
+      `${machine.loadAverage.start.toFixed(2)} at the start, ${machine.loadAverage.end.toFixed(2)} at the end`,
+    ],
     ['model', model.description],
   ];
-  if (renderedAt) rows.push(['rendered', `again from bench-results.json by \`npm run bench -- --render\`, ${utc(renderedAt.toISOString())}`]);
-  return ['| | this run |', '| --- | --- |', ...rows.map(([name, value]) => `| ${name} | ${value.replace(/\|/g, '\\|')} |`)].join('\n');
+  if (renderedAt)
+    rows.push([
+      'rendered',
+      `again from bench-results.json by \`npm run bench -- --render\`, ${utc(renderedAt.toISOString())}`,
+    ]);
+  return [
+    '| | this run |',
+    '| --- | --- |',
+    ...rows.map(([name, value]) => `| ${name} | ${value.replace(/\|/g, '\\|')} |`),
+  ].join('\n');
 }
 
 function partialNote(report: BenchReport): string {
   if (isFullRun(report)) return '';
   const ran = report.available.filter((section) => section.name in report.sections).map((section) => section.name);
   const reasons = [
-    ...(report.quick ? ['It was a quick run (a smoke test): fewer repetitions and smaller sets, so its figures are rougher, and targets set at sizes it did not reach are not judged.'] : []),
-    ...(ran.length < report.available.length ? [`It ran only ${ran.join(', ')}; the sections it did not run are listed but not reported.`] : []),
+    ...(report.quick
+      ? [
+          'It was a quick run (a smoke test): fewer repetitions and smaller sets, so its figures are rougher, and targets set at sizes it did not reach are not judged.',
+        ]
+      : []),
+    ...(ran.length < report.available.length
+      ? [`It ran only ${ran.join(', ')}; the sections it did not run are listed but not reported.`]
+      : []),
   ];
   return [
     `> **Partial run.** ${reasons.join(' ')}`,
-    '> A partial run writes this page only when asked to (`--write-docs`); the last full report is in this file\'s history (`git log -p docs/performance.md`).',
+    "> A partial run writes this page only when asked to (`--write-docs`); the last full report is in this file's history (`git log -p docs/performance.md`).",
   ].join('\n');
 }
 
@@ -190,7 +228,8 @@ function interpolate(block: string, name: string, values: Map<string, string>): 
     if (value === undefined) missing.push(key);
     return value ?? '';
   });
-  if (missing.length) throw new Error(`block ${name}: this run has no value for ${missing.map((key) => `{{${key}}}`).join(', ')}`);
+  if (missing.length)
+    throw new Error(`block ${name}: this run has no value for ${missing.map((key) => `{{${key}}}`).join(', ')}`);
   return text;
 }
 
@@ -250,5 +289,8 @@ export function renderPerformancePage(report: BenchReport, template: string, opt
     parts.push(interpolate(text, name, values));
   }
   parts.push(interpolate(block('tail'), 'tail', common));
-  return `${parts.join('\n\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  return `${parts
+    .join('\n\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }

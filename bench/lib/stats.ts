@@ -61,7 +61,11 @@ export function memorySample(): MemorySample {
 }
 
 export function memoryDelta(before: MemorySample, after: MemorySample): MemorySample {
-  return { rss: after.rss - before.rss, heapUsed: after.heapUsed - before.heapUsed, external: after.external - before.external };
+  return {
+    rss: after.rss - before.rss,
+    heapUsed: after.heapUsed - before.heapUsed,
+    external: after.external - before.external,
+  };
 }
 
 export const MiB = 1024 * 1024;

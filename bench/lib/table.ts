@@ -6,7 +6,8 @@ export interface Table {
   notes?: string[];
 }
 
-const width = (text: string) => [...text].reduce((sum, character) => sum + (/[\u1100-\u9fff\uff00-\uffef]/u.test(character) ? 2 : 1), 0);
+const width = (text: string) =>
+  [...text].reduce((sum, character) => sum + (/[\u1100-\u9fff\uff00-\uffef]/u.test(character) ? 2 : 1), 0);
 
 function pad(text: string, size: number, right: boolean): string {
   const fill = ' '.repeat(Math.max(0, size - width(text)));
@@ -17,9 +18,14 @@ function pad(text: string, size: number, right: boolean): string {
 const numeric = (text: string) => /^[-+≈<>≤≥~]?\s?[\d.,]+\s?(×|%|ms|s|MiB|k)?$/.test(text.trim());
 
 export function renderText(table: Table): string {
-  const sizes = table.columns.map((column, index) => Math.max(width(column), ...table.rows.map((row) => width(row[index] ?? ''))));
+  const sizes = table.columns.map((column, index) =>
+    Math.max(width(column), ...table.rows.map((row) => width(row[index] ?? ''))),
+  );
   const line = (cells: string[], header = false) =>
-    cells.map((cell, index) => pad(cell, sizes[index]!, !header && index > 0 && numeric(cell))).join('  ').trimEnd();
+    cells
+      .map((cell, index) => pad(cell, sizes[index]!, !header && index > 0 && numeric(cell)))
+      .join('  ')
+      .trimEnd();
   return [
     `== ${table.title} ==`,
     line(table.columns, true),
@@ -42,8 +48,11 @@ export function renderMarkdown(table: Table): string {
 }
 
 export const ms = (value: number, digits?: number) =>
-  Number.isFinite(value) ? `${value.toFixed(digits ?? (value < 1 ? 3 : value < 10 ? 2 : value < 100 ? 1 : 0))} ms` : '–';
-export const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)}×` : '–');
+  Number.isFinite(value)
+    ? `${value.toFixed(digits ?? (value < 1 ? 3 : value < 10 ? 2 : value < 100 ? 1 : 0))} ms`
+    : '–';
+export const ratio = (value: number) =>
+  Number.isFinite(value) ? `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)}×` : '–';
 export const count = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
 export const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 export const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(milliseconds < 10_000 ? 2 : 1)} s`;

@@ -98,13 +98,19 @@ function asSet(data: Float32Array, count: number, dimensions: number): VectorSet
 }
 
 /** The indexed vectors and, from the same mixture but distinct draws, the queries. */
-export function makeVectorSets(options: VectorSetOptions & { queries: number }): { base: VectorSet; queries: VectorSet } {
+export function makeVectorSets(options: VectorSetOptions & { queries: number }): {
+  base: VectorSet;
+  queries: VectorSet;
+} {
   const model = mixture(options);
   const base = new Float32Array(options.count * options.dimensions);
   fill(base, options.count, options.dimensions, model, (options.seed ?? 1) * 31 + 1);
   const queries = new Float32Array(options.queries * options.dimensions);
   fill(queries, options.queries, options.dimensions, model, (options.seed ?? 1) * 31 + 2);
-  return { base: asSet(base, options.count, options.dimensions), queries: asSet(queries, options.queries, options.dimensions) };
+  return {
+    base: asSet(base, options.count, options.dimensions),
+    queries: asSet(queries, options.queries, options.dimensions),
+  };
 }
 
 /** Exact top-k by dot product (= cosine for unit vectors), best first. */

@@ -39,12 +39,21 @@ interface BurstRun {
   modelMs: number;
 }
 
-async function burst(knowledgeBase: KnowledgeBase, context: BenchContext, batching: boolean, offset: number): Promise<BurstRun> {
+async function burst(
+  knowledgeBase: KnowledgeBase,
+  context: BenchContext,
+  batching: boolean,
+  offset: number,
+): Promise<BurstRun> {
   const { embedder } = await context.embedder();
   embedder.reset();
   const questions = Array.from({ length: BURST }, (_, index) => questionAt(context, offset + index));
   const answered: number[] = [];
-  const { result: wallMs, p99, max } = await withEventLoopDelay(async () => {
+  const {
+    result: wallMs,
+    p99,
+    max,
+  } = await withEventLoopDelay(async () => {
     const started = performance.now();
     await Promise.all(
       questions.map(async (question) => {
@@ -61,7 +70,10 @@ async function burst(knowledgeBase: KnowledgeBase, context: BenchContext, batchi
     answerMs: { p50: median(answered), p95: percentile(answered, 95), max: Math.max(...answered) },
     eventLoopDelay: { p99, max },
     forwardPasses: embedder.calls.length,
-    modelMs: embedder.calls.reduce((sum, call) => sum + call.timings.tokenizeMs + call.timings.forwardMs + call.timings.poolMs, 0),
+    modelMs: embedder.calls.reduce(
+      (sum, call) => sum + call.timings.tokenizeMs + call.timings.forwardMs + call.timings.poolMs,
+      0,
+    ),
   };
 }
 
@@ -73,7 +85,8 @@ export const burstSection: Section<Figure> = {
     const indexDir = await context.tempDir('burst-index-');
     const batched = await context.openKnowledgeBase({ indexDir });
     const unbatched = await context.openKnowledgeBase({ indexDir, batchQueries: false });
-    if (unbatched.startReport.action !== 'loaded') throw new Error('the second knowledge base should have loaded the first one’s index');
+    if (unbatched.startReport.action !== 'loaded')
+      throw new Error('the second knowledge base should have loaded the first one’s index');
 
     const rounds = context.quick ? 1 : 3;
     // Warm-up: one burst each (jieba's dictionary, the model process, JIT).
@@ -92,7 +105,8 @@ export const burstSection: Section<Figure> = {
               [unbatched, false],
               [batched, true],
             ];
-      for (const [knowledgeBase, batching] of order) runs.push(await burst(knowledgeBase, context, batching, (round + 1) * BURST));
+      for (const [knowledgeBase, batching] of order)
+        runs.push(await burst(knowledgeBase, context, batching, (round + 1) * BURST));
     }
 
     const of = (batching: boolean) => runs.filter((run) => run.batching === batching);
@@ -127,7 +141,17 @@ export const burstSection: Section<Figure> = {
     ];
     const table: Table = {
       title: `Bursts: ${BURST} questions at once through KnowledgeBase.ask (median of ${rounds} burst${rounds > 1 ? 's' : ''} each, after one warm-up burst; batch size ${context.batchSize})`,
-      columns: ['batching', 'embed calls', 'model time (model process)', 'burst wall time', 'questions/s', 'answer p50', 'answer p95', 'event-loop delay p99', 'max'],
+      columns: [
+        'batching',
+        'embed calls',
+        'model time (model process)',
+        'burst wall time',
+        'questions/s',
+        'answer p50',
+        'answer p95',
+        'event-loop delay p99',
+        'max',
+      ],
       rows: [
         row('on (QueryBatcher)', on),
         row('off (one pass per question)', off),
@@ -158,8 +182,20 @@ export const burstSection: Section<Figure> = {
         eventLoopVerdict: verdict(worstP99 < TARGET_EVENT_LOOP_P99_MS),
       },
       targets: [
-        { section: 'burst', name: `throughput, batching on ÷ off (${BURST} concurrent)`, target: `≥ ${TARGET_THROUGHPUT_RATIO}×`, value: ratio(throughputRatio), met: throughputRatio >= TARGET_THROUGHPUT_RATIO },
-        { section: 'burst', name: 'event-loop delay p99 during bursts', target: `< ${TARGET_EVENT_LOOP_P99_MS} ms`, value: ms(worstP99), met: worstP99 < TARGET_EVENT_LOOP_P99_MS },
+        {
+          section: 'burst',
+          name: `throughput, batching on ÷ off (${BURST} concurrent)`,
+          target: `≥ ${TARGET_THROUGHPUT_RATIO}×`,
+          value: ratio(throughputRatio),
+          met: throughputRatio >= TARGET_THROUGHPUT_RATIO,
+        },
+        {
+          section: 'burst',
+          name: 'event-loop delay p99 during bursts',
+          target: `< ${TARGET_EVENT_LOOP_P99_MS} ms`,
+          value: ms(worstP99),
+          met: worstP99 < TARGET_EVENT_LOOP_P99_MS,
+        },
       ],
       data: { burst: BURST, rounds, batchSize: context.batchSize, on, off, throughputRatio, runs },
     };

@@ -85,15 +85,21 @@ export const latencySection: Section<Figure> = {
       const started = performance.now();
       const answer: Answer = await knowledgeBase.ask(question);
       const asked = performance.now();
-      const reply = formatAnswer(answer, { language: languages.get(question) ?? 'zh-Hans', sections, echoQuestion: true });
+      const reply = formatAnswer(answer, {
+        language: languages.get(question) ?? 'zh-Hans',
+        sections,
+        echoQuestion: true,
+      });
       const formatted = performance.now();
       if (reply.embeds.length === 0) throw new Error('the reply has no embeds');
       const highlightStarted = performance.now();
-      for (const result of answer.results) highlightSentences(result.passage.text, question, (term) => knowledgeBase.snapshot.lexical.termWeight(term));
+      for (const result of answer.results)
+        highlightSentences(result.passage.text, question, (term) => knowledgeBase.snapshot.lexical.termWeight(term));
       const highlightOnlyMs = performance.now() - highlightStarted;
 
       const [call] = embedder.calls;
-      if (!call || embedder.calls.length !== 1) throw new Error(`expected one embedding call per question, saw ${embedder.calls.length}`);
+      if (!call || embedder.calls.length !== 1)
+        throw new Error(`expected one embedding call per question, saw ${embedder.calls.length}`);
       const { timings } = call;
       const askMs = asked - started;
       return {
@@ -144,9 +150,19 @@ export const latencySection: Section<Figure> = {
       rows: [
         ...rows.map(([label, key]) => {
           const values = column(key);
-          return [label, ms(median(values)), ms(percentile(values, 95)), `${((100 * median(values)) / endToEndP50).toFixed(1)}%`];
+          return [
+            label,
+            ms(median(values)),
+            ms(percentile(values, 95)),
+            `${((100 * median(values)) / endToEndP50).toFixed(1)}%`,
+          ];
         }),
-        ['end-to-end ÷ model forward (per question)', ratio(ratioMedian), ratio(percentile(perQuestionRatio, 95)), `target ≤ ${TARGET_RATIO.toFixed(2)}: ${met(ratioMedian <= TARGET_RATIO)}`],
+        [
+          'end-to-end ÷ model forward (per question)',
+          ratio(ratioMedian),
+          ratio(percentile(perQuestionRatio, 95)),
+          `target ≤ ${TARGET_RATIO.toFixed(2)}: ${met(ratioMedian <= TARGET_RATIO)}`,
+        ],
       ],
       notes: [
         `tokens per question: median ${median(column('tokens')).toFixed(0)}, p95 ${percentile(column('tokens'), 95).toFixed(0)} (with the "query: " prefix and <s></s>); ` +
@@ -186,7 +202,11 @@ export const latencySection: Section<Figure> = {
         passages: knowledgeBase.manifest.passages.length,
         windows: knowledgeBase.manifest.windows.length,
         steps: Object.fromEntries(rows.map(([, key]) => [key, summarize(column(key))])),
-        endToEndOverForward: { p50: ratioMedian, p95: percentile(perQuestionRatio, 95), ofMedians: endToEndP50 / forwardP50 },
+        endToEndOverForward: {
+          p50: ratioMedian,
+          p95: percentile(perQuestionRatio, 95),
+          ofMedians: endToEndP50 / forwardP50,
+        },
         perQuestion: timings,
       },
     };

@@ -83,7 +83,13 @@ export const searchSection: Section<Figure> = {
 
     const tables: Table[] = [];
     const targets: Target[] = [];
-    const data: Record<string, unknown> = { dimensions: DIMENSIONS, k: K, queries, mixture: MIXTURE, defaults: DEFAULT_HNSW };
+    const data: Record<string, unknown> = {
+      dimensions: DIMENSIONS,
+      k: K,
+      queries,
+      mixture: MIXTURE,
+      defaults: DEFAULT_HNSW,
+    };
     const bySize: Record<string, unknown> = {};
     let sweep: { M: number; efConstruction: number; result: SearchProbeResult }[] = [];
 
@@ -96,18 +102,32 @@ export const searchSection: Section<Figure> = {
       let hnsw: SearchProbeResult;
       if (size === sweepSize) {
         sweep = [];
-        const builds = SWEEP_BUILDS.some((build) => build.M === DEFAULT_HNSW.M && build.efConstruction === DEFAULT_HNSW.efConstruction)
+        const builds = SWEEP_BUILDS.some(
+          (build) => build.M === DEFAULT_HNSW.M && build.efConstruction === DEFAULT_HNSW.efConstruction,
+        )
           ? SWEEP_BUILDS
           : [...SWEEP_BUILDS, { M: DEFAULT_HNSW.M, efConstruction: DEFAULT_HNSW.efConstruction }];
         const efSearch = [...new Set([...SWEEP_EF, DEFAULT_HNSW.efSearch])].sort((left, right) => left - right);
         for (const build of builds) {
-          process.stderr.write(`  search: ${count(size)} vectors: hnswlib M=${build.M} efConstruction=${build.efConstruction}…\n`);
-          sweep.push({ ...build, result: await probe({ contender: 'hnswlib', count: size, truthFile, hnsw: { ...build, efSearch } }) });
+          process.stderr.write(
+            `  search: ${count(size)} vectors: hnswlib M=${build.M} efConstruction=${build.efConstruction}…\n`,
+          );
+          sweep.push({
+            ...build,
+            result: await probe({ contender: 'hnswlib', count: size, truthFile, hnsw: { ...build, efSearch } }),
+          });
         }
-        hnsw = sweep.find((entry) => entry.M === DEFAULT_HNSW.M && entry.efConstruction === DEFAULT_HNSW.efConstruction)!.result;
+        hnsw = sweep.find(
+          (entry) => entry.M === DEFAULT_HNSW.M && entry.efConstruction === DEFAULT_HNSW.efConstruction,
+        )!.result;
       } else {
         process.stderr.write(`  search: ${count(size)} vectors: hnswlib…\n`);
-        hnsw = await probe({ contender: 'hnswlib', count: size, truthFile, hnsw: { M: DEFAULT_HNSW.M, efConstruction: DEFAULT_HNSW.efConstruction, efSearch: [DEFAULT_HNSW.efSearch] } });
+        hnsw = await probe({
+          contender: 'hnswlib',
+          count: size,
+          truthFile,
+          hnsw: { M: DEFAULT_HNSW.M, efConstruction: DEFAULT_HNSW.efConstruction, efSearch: [DEFAULT_HNSW.efSearch] },
+        });
       }
       const hnswRun = hnsw.runs.find((run) => run.efSearch === DEFAULT_HNSW.efSearch)!;
 
@@ -132,7 +152,11 @@ export const searchSection: Section<Figure> = {
         columns: ['index', 'build', 'RSS Δ', 'JS heap + buffers Δ', 'queries/s', 'per query', '× exact', 'recall@10'],
         rows: [
           row('exact scan (Float32Array dot products)', exact, exactRun),
-          row(`hnswlib (M ${DEFAULT_HNSW.M}, efConstruction ${DEFAULT_HNSW.efConstruction}, ef ${DEFAULT_HNSW.efSearch})`, hnsw, hnswRun),
+          row(
+            `hnswlib (M ${DEFAULT_HNSW.M}, efConstruction ${DEFAULT_HNSW.efConstruction}, ef ${DEFAULT_HNSW.efSearch})`,
+            hnsw,
+            hnswRun,
+          ),
           row(`Orama 3.1.18 vector search (similarity ≥ ${oramaSimilarity})`, orama, oramaRun),
         ],
         notes: [
@@ -145,14 +169,26 @@ export const searchSection: Section<Figure> = {
       if (size === TARGET_SIZE) {
         const speedup = hnswRun.queriesPerSecond / exactRun.queriesPerSecond;
         targets.push(
-          { section: 'search', name: `hnswlib queries/s ÷ exact at ${count(size)}`, target: `≥ ${TARGET_SPEEDUP}×`, value: ratio(speedup), met: speedup >= TARGET_SPEEDUP },
-          { section: 'search', name: `hnswlib recall@10 at ${count(size)}`, target: `≥ ${TARGET_RECALL}`, value: fmtRecall(hnswRun.recallAt10), met: hnswRun.recallAt10 >= TARGET_RECALL },
+          {
+            section: 'search',
+            name: `hnswlib queries/s ÷ exact at ${count(size)}`,
+            target: `≥ ${TARGET_SPEEDUP}×`,
+            value: ratio(speedup),
+            met: speedup >= TARGET_SPEEDUP,
+          },
+          {
+            section: 'search',
+            name: `hnswlib recall@10 at ${count(size)}`,
+            target: `≥ ${TARGET_RECALL}`,
+            value: fmtRecall(hnswRun.recallAt10),
+            met: hnswRun.recallAt10 >= TARGET_RECALL,
+          },
         );
       }
     }
 
     if (sweep.length > 0) {
-      const exactQps = ((bySize[sweepSize] as { exact: SearchProbeResult }).exact.runs[0]!).queriesPerSecond;
+      const exactQps = (bySize[sweepSize] as { exact: SearchProbeResult }).exact.runs[0]!.queriesPerSecond;
       const candidates = sweep.flatMap((entry) => entry.result.runs.map((run) => ({ ...entry, run })));
       const eligible = candidates.filter((candidate) => candidate.run.recallAt10 >= TARGET_RECALL);
       const fastest = eligible.sort((left, right) => right.run.queriesPerSecond - left.run.queriesPerSecond)[0];
@@ -167,7 +203,12 @@ export const searchSection: Section<Figure> = {
           String(run.efSearch),
           qps(run.queriesPerSecond),
           ratio(run.queriesPerSecond / exactQps),
-          fmtRecall(run.recallAt10) + (M === DEFAULT_HNSW.M && efConstruction === DEFAULT_HNSW.efConstruction && run.efSearch === DEFAULT_HNSW.efSearch ? '  ← default' : ''),
+          fmtRecall(run.recallAt10) +
+            (M === DEFAULT_HNSW.M &&
+            efConstruction === DEFAULT_HNSW.efConstruction &&
+            run.efSearch === DEFAULT_HNSW.efSearch
+              ? '  ← default'
+              : ''),
         ]),
         notes: [
           fastest
@@ -177,32 +218,52 @@ export const searchSection: Section<Figure> = {
             : `no setting reached recall@10 ≥ ${TARGET_RECALL}.`,
         ],
       });
-      data.sweep = sweep.map(({ M, efConstruction, result }) => ({ M, efConstruction, buildMs: result.buildMs, memory: result.memory, runs: result.runs }));
+      data.sweep = sweep.map(({ M, efConstruction, result }) => ({
+        M,
+        efConstruction,
+        buildMs: result.buildMs,
+        memory: result.memory,
+        runs: result.runs,
+      }));
     }
     data.sizes = bySize;
 
     // The figures the page's prose quotes.
     const largest = sizes.at(-1)!;
-    const atLargest = bySize[largest] as { exact: SearchProbeResult; hnswlib: SearchProbeResult; orama: SearchProbeResult };
+    const atLargest = bySize[largest] as {
+      exact: SearchProbeResult;
+      hnswlib: SearchProbeResult;
+      orama: SearchProbeResult;
+    };
     const exactLargest = atLargest.exact.runs[0]!;
     const hnswLargest = atLargest.hnswlib.runs.find((run) => run.efSearch === DEFAULT_HNSW.efSearch)!;
     const oramaLargest = atLargest.orama.runs[0]!;
     const judged = (name: string) => {
       const target = targets.find((candidate) => candidate.name.startsWith(name));
-      return target ? `${verdict(target.met)} (${target.value})` : `not judged (this run stopped at ${count(largest)} vectors)`;
+      return target
+        ? `${verdict(target.met)} (${target.value})`
+        : `not judged (this run stopped at ${count(largest)} vectors)`;
     };
-    const sweepExactQps = sweep.length ? ((bySize[sweepSize] as { exact: SearchProbeResult }).exact.runs[0]!).queriesPerSecond : Number.NaN;
+    const sweepExactQps = sweep.length
+      ? (bySize[sweepSize] as { exact: SearchProbeResult }).exact.runs[0]!.queriesPerSecond
+      : Number.NaN;
     const sweepRun = (M: number, efConstruction: number) => {
       const entry = sweep.find((candidate) => candidate.M === M && candidate.efConstruction === efConstruction);
       const run = entry?.result.runs.find((candidate) => candidate.efSearch === DEFAULT_HNSW.efSearch);
       return entry && run
-        ? { recall: fmtRecall(run.recallAt10), speedup: ratio(run.queriesPerSecond / sweepExactQps), build: seconds(entry.result.buildMs) }
+        ? {
+            recall: fmtRecall(run.recallAt10),
+            speedup: ratio(run.queriesPerSecond / sweepExactQps),
+            build: seconds(entry.result.buildMs),
+          }
         : { recall: '–', speedup: '–', build: '–' };
     };
     const defaultBuild = sweepRun(DEFAULT_HNSW.M, DEFAULT_HNSW.efConstruction);
     const efc100 = sweepRun(DEFAULT_HNSW.M, 100);
     const m24 = sweepRun(24, DEFAULT_HNSW.efConstruction);
-    const defaultEntry = sweep.find((entry) => entry.M === DEFAULT_HNSW.M && entry.efConstruction === DEFAULT_HNSW.efConstruction);
+    const defaultEntry = sweep.find(
+      (entry) => entry.M === DEFAULT_HNSW.M && entry.efConstruction === DEFAULT_HNSW.efConstruction,
+    );
     const build = `M ${DEFAULT_HNSW.M}, efConstruction ${DEFAULT_HNSW.efConstruction}`;
     let efChoice = `The sweep did not run with ${build}.`;
     if (defaultEntry) {

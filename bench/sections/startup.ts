@@ -46,9 +46,12 @@ interface BuildRun {
 async function build(context: BenchContext, batchSize: number): Promise<BuildRun> {
   const marks = new Map<BuildPhase, number>();
   const started = performance.now();
-  const knowledgeBase = await context.openKnowledgeBase({ indexDir: await context.tempDir('build-'), batchSize }, (progress) => {
-    if (!marks.has(progress.phase)) marks.set(progress.phase, performance.now());
-  });
+  const knowledgeBase = await context.openKnowledgeBase(
+    { indexDir: await context.tempDir('build-'), batchSize },
+    (progress) => {
+      if (!marks.has(progress.phase)) marks.set(progress.phase, performance.now());
+    },
+  );
   const ended = performance.now();
   const { startReport } = knowledgeBase;
   if (startReport.action !== 'built') throw new Error('expected a fresh build');
@@ -138,7 +141,15 @@ export const startupSection: Section<Figure> = {
 
     const indexing: Table = {
       title: `Indexing the article (${batched.passages} paragraphs → ${batched.windows} windows; median of ${rounds} builds each, fresh INDEX_DIR, model already loaded)`,
-      columns: ['embedding', 'windowing', 'embedding', 'lexical + write', 'total', 'passages/s (total)', 'windows/s (embedding)'],
+      columns: [
+        'embedding',
+        'windowing',
+        'embedding',
+        'lexical + write',
+        'total',
+        'passages/s (total)',
+        'windows/s (embedding)',
+      ],
       rows: [
         ...[batched, single].map((figures) => [
           figures.batchSize === 1 ? 'one at a time (batch 1)' : `batched (EMBED_BATCH_SIZE ${figures.batchSize})`,
@@ -149,16 +160,64 @@ export const startupSection: Section<Figure> = {
           figures.passagesPerSecond.toFixed(1),
           figures.windowsEmbeddedPerSecond.toFixed(1),
         ]),
-        ['batched ÷ one at a time', '', '', '', '', ratio(batched.passagesPerSecond / single.passagesPerSecond), ratio(batched.windowsEmbeddedPerSecond / single.windowsEmbeddedPerSecond)],
+        [
+          'batched ÷ one at a time',
+          '',
+          '',
+          '',
+          '',
+          ratio(batched.passagesPerSecond / single.passagesPerSecond),
+          ratio(batched.windowsEmbeddedPerSecond / single.windowsEmbeddedPerSecond),
+        ],
       ],
     };
     const startup: Table = {
       title: `Start-up in a fresh process (median of ${rounds}): model load, then KnowledgeBase.open`,
-      columns: ['INDEX_DIR', 'model load', 'open', 'ready (load + open)', 'passages re-embedded', 'first answer', 'RSS: bot process', 'RSS: model process', 'JS heap'],
+      columns: [
+        'INDEX_DIR',
+        'model load',
+        'open',
+        'ready (load + open)',
+        'passages re-embedded',
+        'first answer',
+        'RSS: bot process',
+        'RSS: model process',
+        'JS heap',
+      ],
       rows: [
-        ['empty: rebuild', seconds(rebuild.modelLoadMs), seconds(rebuild.openMs), seconds(rebuild.readyMs), count(rebuild.embedded), ms(rebuild.firstAnswerMs), mib(rebuild.rss), mib(rebuild.modelRss), mib(rebuild.heapUsed)],
-        ['persisted index', seconds(persisted.modelLoadMs), seconds(persisted.openMs), seconds(persisted.readyMs), count(persisted.embedded), ms(persisted.firstAnswerMs), mib(persisted.rss), mib(persisted.modelRss), mib(persisted.heapUsed)],
-        ['rebuild ÷ persisted', '', ratio(rebuild.openMs / persisted.openMs), ratio(rebuild.readyMs / persisted.readyMs), '', '', '', '', ''],
+        [
+          'empty: rebuild',
+          seconds(rebuild.modelLoadMs),
+          seconds(rebuild.openMs),
+          seconds(rebuild.readyMs),
+          count(rebuild.embedded),
+          ms(rebuild.firstAnswerMs),
+          mib(rebuild.rss),
+          mib(rebuild.modelRss),
+          mib(rebuild.heapUsed),
+        ],
+        [
+          'persisted index',
+          seconds(persisted.modelLoadMs),
+          seconds(persisted.openMs),
+          seconds(persisted.readyMs),
+          count(persisted.embedded),
+          ms(persisted.firstAnswerMs),
+          mib(persisted.rss),
+          mib(persisted.modelRss),
+          mib(persisted.heapUsed),
+        ],
+        [
+          'rebuild ÷ persisted',
+          '',
+          ratio(rebuild.openMs / persisted.openMs),
+          ratio(rebuild.readyMs / persisted.readyMs),
+          '',
+          '',
+          '',
+          '',
+          '',
+        ],
       ],
       notes: [
         `passages re-embedded on a warm start (startReport.embedded) target 0: ${met(warmEmbedded === 0)}; ` +
@@ -189,7 +248,15 @@ export const startupSection: Section<Figure> = {
         warmEmbedded: String(warmEmbedded),
         warmVerdict: verdict(warmEmbedded === 0),
       },
-      targets: [{ section: 'startup', name: 'passages re-embedded on a warm start', target: '0', value: String(warmEmbedded), met: warmEmbedded === 0 }],
+      targets: [
+        {
+          section: 'startup',
+          name: 'passages re-embedded on a warm start',
+          target: '0',
+          value: String(warmEmbedded),
+          met: warmEmbedded === 0,
+        },
+      ],
       data: { rounds, indexing: { batched, single, builds }, startup: { rebuild, persisted, runs: { cold, warm } } },
     };
   },

@@ -81,7 +81,10 @@ export function formatAnswer(answer: Answer, options: AnswerFormatOptions): Repl
   );
   const descriptionBudget = Math.max(
     0,
-    Math.min(DISCORD_LIMITS.embedDescription, Math.floor((DISCORD_LIMITS.embedTotal - TOTAL_SAFETY_MARGIN - fixedCost) / frames.length)),
+    Math.min(
+      DISCORD_LIMITS.embedDescription,
+      Math.floor((DISCORD_LIMITS.embedTotal - TOTAL_SAFETY_MARGIN - fixedCost) / frames.length),
+    ),
   );
   const embeds: APIEmbed[] = frames.map(({ result, title, footer, author }) => ({
     ...(author ? { author: { name: author } } : {}),
@@ -92,4 +95,3 @@ export function formatAnswer(answer: Answer, options: AnswerFormatOptions): Repl
   }));
   return enforceLimits({ content, embeds });
 }
-

@@ -64,7 +64,11 @@ function clientOptionsFor(config: Config, extra: Partial<ClientOptions> = {}): C
   };
 }
 
-const PHASE_MESSAGES = { reading: 'reading the article', embedding: 'embedding passages', writing: 'writing the index' } as const;
+const PHASE_MESSAGES = {
+  reading: 'reading the article',
+  embedding: 'embedding passages',
+  writing: 'writing the index',
+} as const;
 
 /** Start-up progress in the log: a line per phase, and per quarter of the embedding. */
 function progressLogger(logger: Logger): (progress: BuildProgress) => void {
@@ -82,10 +86,12 @@ function progressLogger(logger: Logger): (progress: BuildProgress) => void {
 function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    work.finally(() => {
-      clearTimeout(timer);
-      resolve();
-    }).catch(() => undefined);
+    work
+      .finally(() => {
+        clearTimeout(timer);
+        resolve();
+      })
+      .catch(() => undefined);
   });
 }
 
@@ -96,7 +102,8 @@ function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
 export function createBot(options: BotOptions): Bot {
   const { config, logger } = options;
   const token = config.discord.token;
-  if (!token) throw new ConfigError(['DISCORD_TOKEN: required to connect to Discord (see `npm start` for how to get one)']);
+  if (!token)
+    throw new ConfigError(['DISCORD_TOKEN: required to connect to Discord (see `npm start` for how to get one)']);
 
   const client = new Client(clientOptionsFor(config, options.clientOptions));
   const open = options.openKnowledgeBase ?? (() => openConfiguredKnowledgeBase(config, logger, progressLogger(logger)));
@@ -131,7 +138,10 @@ export function createBot(options: BotOptions): Bot {
     knowledge,
     botName: () => client.user?.username ?? 'bot',
     isStopping: () => stopping,
-    questionLimiter: new SlidingWindowLimiter({ limit: config.limits.rateLimitCount, windowMs: config.limits.rateLimitWindowMs }),
+    questionLimiter: new SlidingWindowLimiter({
+      limit: config.limits.rateLimitCount,
+      windowMs: config.limits.rateLimitWindowMs,
+    }),
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -174,18 +184,32 @@ export function createBot(options: BotOptions): Bot {
   // A new session: at start-up, and when Discord would not resume the old one (its missed events are lost).
   client.on(Events.ShardReady, (shardId) => logger.info({ shardId }, 'gateway session started'));
   client.rest.on(RESTEvents.RateLimited, (info) =>
-    logger.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global }, 'rate limited by Discord'),
+    logger.warn(
+      { route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global },
+      'rate limited by Discord',
+    ),
   );
   // discord.js retries a 429 after Discord's wait and a 5xx up to `retries` times, silently: say so. The route
   // is the bucket route, with interaction and webhook tokens replaced by `:token`.
   client.rest.on(RESTEvents.Response, (request, response) => {
     if (response.status !== 429 && response.status < 500) return;
-    const where = { method: request.method.toUpperCase(), route: request.route, status: response.status, attempt: request.retries + 1 };
+    const where = {
+      method: request.method.toUpperCase(),
+      route: request.route,
+      status: response.status,
+      attempt: request.retries + 1,
+    };
     if (response.status === 429) {
-      logger.warn({ ...where, retryAfterS: Number(response.headers.get('retry-after')) }, 'rate limited by Discord; retrying after the wait');
+      logger.warn(
+        { ...where, retryAfterS: Number(response.headers.get('retry-after')) },
+        'rate limited by Discord; retrying after the wait',
+      );
     } else {
       const retrying = request.retries < client.rest.options.retries;
-      logger.warn(where, retrying ? 'Discord answered with a server error; retrying' : 'Discord answered with a server error; giving up');
+      logger.warn(
+        where,
+        retrying ? 'Discord answered with a server error; retrying' : 'Discord answered with a server error; giving up',
+      );
     }
   });
   // LOG_LEVEL=trace shows the gateway and REST chatter too (discord.js censors the token in it; the logger scrubs it anyway).
@@ -195,18 +219,25 @@ export function createBot(options: BotOptions): Bot {
   }
 
   function loadKnowledgeBase(): void {
-    Promise.resolve().then(open).then(
-      (knowledgeBase) => {
-        if (stopping) {
-          void knowledgeBase.close().catch((error: unknown) => logger.warn({ err: error }, 'could not close the knowledge base'));
-          return;
-        }
-        current = knowledgeBase;
-        logger.info({ passages: knowledgeBase.manifest.passages.length, model: knowledgeBase.manifest.model.id }, 'knowledge base ready');
-        resolveReady(knowledgeBase);
-      },
-      (error: unknown) => rejectReady(error),
-    );
+    Promise.resolve()
+      .then(open)
+      .then(
+        (knowledgeBase) => {
+          if (stopping) {
+            void knowledgeBase
+              .close()
+              .catch((error: unknown) => logger.warn({ err: error }, 'could not close the knowledge base'));
+            return;
+          }
+          current = knowledgeBase;
+          logger.info(
+            { passages: knowledgeBase.manifest.passages.length, model: knowledgeBase.manifest.model.id },
+            'knowledge base ready',
+          );
+          resolveReady(knowledgeBase);
+        },
+        (error: unknown) => rejectReady(error),
+      );
   }
 
   let starting: Promise<void> | undefined;
@@ -220,7 +251,10 @@ export function createBot(options: BotOptions): Bot {
     }
     await clientReady;
     const applicationId = client.application!.id;
-    logger.info({ user: client.user!.tag, guilds: client.guilds.cache.size, invite: inviteUrl(applicationId) }, 'connected to Discord');
+    logger.info(
+      { user: client.user!.tag, guilds: client.guilds.cache.size, invite: inviteUrl(applicationId) },
+      'connected to Discord',
+    );
     if (!config.discord.registerCommands) return;
     try {
       const registration = await registerCommands(client.rest, applicationId, config);

@@ -63,9 +63,12 @@ export function enforceLimits(payload: ReplyPayload): ReplyPayload {
   const embeds = payload.embeds.slice(0, DISCORD_LIMITS.embeds).map((embed) => {
     const fitted: APIEmbed = { ...embed };
     if (fitted.title !== undefined) fitted.title = truncatePlain(fitted.title, DISCORD_LIMITS.embedTitle);
-    if (fitted.description !== undefined) fitted.description = truncatePlain(fitted.description, DISCORD_LIMITS.embedDescription);
-    if (fitted.footer) fitted.footer = { ...fitted.footer, text: truncatePlain(fitted.footer.text, DISCORD_LIMITS.embedFooter) };
-    if (fitted.author) fitted.author = { ...fitted.author, name: truncatePlain(fitted.author.name, DISCORD_LIMITS.embedAuthor) };
+    if (fitted.description !== undefined)
+      fitted.description = truncatePlain(fitted.description, DISCORD_LIMITS.embedDescription);
+    if (fitted.footer)
+      fitted.footer = { ...fitted.footer, text: truncatePlain(fitted.footer.text, DISCORD_LIMITS.embedFooter) };
+    if (fitted.author)
+      fitted.author = { ...fitted.author, name: truncatePlain(fitted.author.name, DISCORD_LIMITS.embedAuthor) };
     if (fitted.fields) {
       fitted.fields = fitted.fields.slice(0, DISCORD_LIMITS.embedFields).map((field) => ({
         ...field,
@@ -97,9 +100,12 @@ function shrinkEmbed(embed: APIEmbed, room: number): APIEmbed | undefined {
   const over = () => embedSize(fitted) - room;
   while (over() > 0 && fitted.fields!.length > 0) fitted.fields!.pop();
   if (fitted.fields!.length === 0) delete fitted.fields;
-  if (over() > 0 && fitted.description) fitted.description = truncatePlain(fitted.description, Math.max(0, fitted.description.length - over())) || undefined;
+  if (over() > 0 && fitted.description)
+    fitted.description =
+      truncatePlain(fitted.description, Math.max(0, fitted.description.length - over())) || undefined;
   if (over() > 0 && fitted.footer) fitted.footer = undefined;
   if (over() > 0 && fitted.author) fitted.author = undefined;
-  if (over() > 0 && fitted.title) fitted.title = truncatePlain(fitted.title, Math.max(0, fitted.title.length - over())) || undefined;
+  if (over() > 0 && fitted.title)
+    fitted.title = truncatePlain(fitted.title, Math.max(0, fitted.title.length - over())) || undefined;
   return over() <= 0 && (fitted.title || fitted.description) ? fitted : undefined;
 }

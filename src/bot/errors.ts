@@ -1,4 +1,10 @@
-import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import {
+  DiscordAPIError,
+  MessageFlags,
+  RESTJSONErrorCodes,
+  type ChatInputCommandInteraction,
+  type Message,
+} from 'discord.js';
 import { EmptyQuestionError } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import { t, type Language, type MessageKey, type MessageParams } from './i18n.js';
@@ -59,10 +65,19 @@ function describe(target: Target): Record<string, string | null> {
   if ('commandName' in target) {
     return { command: target.commandName, user: target.user.id, guild: target.guildId, channel: target.channelId };
   }
-  return { source: target.inGuild() ? 'mention' : 'dm', user: target.author.id, guild: target.guildId, channel: target.channelId };
+  return {
+    source: target.inGuild() ? 'mention' : 'dm',
+    user: target.author.id,
+    guild: target.guildId,
+    channel: target.channelId,
+  };
 }
 
-async function deliverToInteraction(interaction: ChatInputCommandInteraction, text: string, ephemeral: boolean): Promise<void> {
+async function deliverToInteraction(
+  interaction: ChatInputCommandInteraction,
+  text: string,
+  ephemeral: boolean,
+): Promise<void> {
   const flags = ephemeral ? MessageFlags.Ephemeral : undefined;
   if (interaction.deferred) {
     // A deferred reply (edited or not: discord.js marks it replied once edited) keeps the
@@ -96,7 +111,10 @@ export async function replyWithError(target: Target, error: unknown, context: Er
     logger.error({ err: error, ...where }, 'failed to answer');
   }
 
-  const text = truncatePlain(expected ? t(language, expected.key, expected.params) : t(language, 'unexpected'), DISCORD_LIMITS.content);
+  const text = truncatePlain(
+    expected ? t(language, expected.key, expected.params) : t(language, 'unexpected'),
+    DISCORD_LIMITS.content,
+  );
   try {
     if ('commandName' in target) await deliverToInteraction(target, text, expected?.ephemeral ?? true);
     else await target.reply({ content: text, allowedMentions: NO_MENTIONS });

@@ -25,7 +25,8 @@ function cleanHighlights(text: string, highlights: readonly Highlight[]): Range[
   const merged: Range[] = [];
   for (const range of ranges) {
     const last = merged.at(-1);
-    if (last && (range.start <= last.end || /^\s*$/.test(text.slice(last.end, range.start)))) last.end = Math.max(last.end, range.end);
+    if (last && (range.start <= last.end || /^\s*$/.test(text.slice(last.end, range.start))))
+      last.end = Math.max(last.end, range.end);
     else merged.push({ ...range });
   }
   return merged;
@@ -63,7 +64,9 @@ function chooseWindows(text: string, marks: readonly Range[], limit: number): Ra
       if (end > mark.start) pieces.push({ start: mark.start, end });
       room -= end - mark.start + 3;
     }
-    return pieces.length > 0 ? pieces : [{ start: marks[0]!.start, end: codePointBoundary(text, marks[0]!.start + limit) }];
+    return pieces.length > 0
+      ? pieces
+      : [{ start: marks[0]!.start, end: codePointBoundary(text, marks[0]!.start + limit) }];
   }
 
   let pieces = marks.map((mark) => ({ ...mark }));
@@ -95,7 +98,14 @@ const HAN = /\p{Script=Han}/u;
 function splitsWord(text: string, index: number): boolean {
   const before = text[index - 1];
   const after = text[index];
-  return before !== undefined && after !== undefined && WORD_CHARACTER.test(before) && WORD_CHARACTER.test(after) && !HAN.test(before) && !HAN.test(after);
+  return (
+    before !== undefined &&
+    after !== undefined &&
+    WORD_CHARACTER.test(before) &&
+    WORD_CHARACTER.test(after) &&
+    !HAN.test(before) &&
+    !HAN.test(after)
+  );
 }
 
 /** Moves cuts that split a word to the nearest space inside the piece, when one is close and no highlight is lost. */
@@ -161,4 +171,3 @@ export function excerpt(text: string, highlights: readonly Highlight[], limit: n
   }
   return ELLIPSIS.slice(0, limit);
 }
-

@@ -1,4 +1,4 @@
-import * as OpenCC from 'opencc-js';
+import { scriptConverter } from '../core/script-converter.js';
 
 /**
  * The languages the bot speaks. Traditional Chinese is not a second table:
@@ -90,7 +90,8 @@ const simplified: Record<MessageKey, string> = {
   passageFooterWithWords: '相关度 {score} · 包含问题中 {coverage}% 的词语',
   openingSection: '开篇',
   notCoveredTitle: '文章里似乎没有讲到',
-  notCoveredBody: '这篇文章似乎没有涉及这个问题,与其引用不相关的段落,不如直说。试着用文章里可能出现的词语提问,或用 /帮助 (/help) 查看示例问题。',
+  notCoveredBody:
+    '这篇文章似乎没有涉及这个问题,与其引用不相关的段落,不如直说。试着用文章里可能出现的词语提问,或用 /帮助 (/help) 查看示例问题。',
   sectionsHeading: '文章的各个部分:',
 
   aboutIntro: '我引用这篇文章中能回答问题的段落来回答问题。',
@@ -144,14 +145,18 @@ export const COMMAND_NAMES = {
   reindex: '重建索引',
 } as const;
 
-const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const toTraditional = scriptConverter('cn', 'tw');
+const toSimplified = scriptConverter('tw', 'cn');
 
 const traditional = Object.fromEntries(
   Object.entries(simplified).map(([key, text]) => [key, toTraditional(text)]),
 ) as Record<MessageKey, string>;
 
-const tables: Record<Language, Record<MessageKey, string>> = { en: english, 'zh-Hans': simplified, 'zh-Hant': traditional };
+const tables: Record<Language, Record<MessageKey, string>> = {
+  en: english,
+  'zh-Hans': simplified,
+  'zh-Hant': traditional,
+};
 
 /**
  * The bot's words in a language. Parameters are filled in after any script
@@ -165,7 +170,10 @@ export function t(language: Language, key: MessageKey, params: MessageParams = {
 }
 
 /** Discord's localization map for a command's name or description: zh-CN simplified, zh-TW traditional. */
-export function localizations(text: { key: MessageKey } | { name: keyof typeof COMMAND_NAMES }): { 'zh-CN': string; 'zh-TW': string } {
+export function localizations(text: { key: MessageKey } | { name: keyof typeof COMMAND_NAMES }): {
+  'zh-CN': string;
+  'zh-TW': string;
+} {
   const zh = 'key' in text ? simplified[text.key] : COMMAND_NAMES[text.name];
   return { 'zh-CN': zh, 'zh-TW': toTraditional(zh) };
 }
@@ -173,7 +181,8 @@ export function localizations(text: { key: MessageKey } | { name: keyof typeof C
 /** The language of a Discord locale (`interaction.locale`): Chinese for zh-*, English otherwise. */
 export function languageOfLocale(locale: string | null | undefined): Language {
   const normalized = (locale ?? '').toLowerCase();
-  if (normalized === 'zh-tw' || normalized === 'zh-hk' || normalized === 'zh-mo' || normalized === 'zh-hant') return 'zh-Hant';
+  if (normalized === 'zh-tw' || normalized === 'zh-hk' || normalized === 'zh-mo' || normalized === 'zh-hant')
+    return 'zh-Hant';
   if (normalized.startsWith('zh')) return 'zh-Hans';
   return 'en';
 }
@@ -194,7 +203,9 @@ function differingCharacters(left: string, right: string): number {
  */
 export function languageOfText(text: string): Language {
   if (!HAN.test(text)) return 'en';
-  return differingCharacters(text, toSimplified(text)) > differingCharacters(text, toTraditional(text)) ? 'zh-Hant' : 'zh-Hans';
+  return differingCharacters(text, toSimplified(text)) > differingCharacters(text, toTraditional(text))
+    ? 'zh-Hant'
+    : 'zh-Hans';
 }
 
 /** Every key of the tables, for tests that check nothing is missing. */

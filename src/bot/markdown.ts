@@ -44,4 +44,3 @@ export function bulletList(items: readonly string[], max: number): string {
   }
   return lines.join('\n');
 }
-

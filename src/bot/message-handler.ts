@@ -44,14 +44,24 @@ export async function handleMessage(message: Message, context: BotContext): Prom
   try {
     if (context.isStopping()) throw new UserFacingError('restarting');
     if (isHelpRequest(request.text)) {
-      await replyToMessage(message, formatHelp({ language, botName: context.botName(), maxQuestionLength: context.config.limits.maxQuestionLength }));
+      await replyToMessage(
+        message,
+        formatHelp({
+          language,
+          botName: context.botName(),
+          maxQuestionLength: context.config.limits.maxQuestionLength,
+        }),
+      );
       return;
     }
     const admission = context.questionLimiter.take(message.author.id);
     if (!admission.allowed) {
       // Told once per flood; answering every further message would only add to the flood.
       if (admission.repeated) {
-        context.logger.debug({ user: message.author.id, source: request.source }, 'ignored a question from a user who was already told to slow down');
+        context.logger.debug(
+          { user: message.author.id, source: request.source },
+          'ignored a question from a user who was already told to slow down',
+        );
         return;
       }
       throw tooManyQuestions(admission, context.questionLimiter);

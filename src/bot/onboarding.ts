@@ -1,4 +1,10 @@
-import { DiscordAPIError, OAuth2Scopes, PermissionFlagsBits, PermissionsBitField, RESTJSONErrorCodes } from 'discord.js';
+import {
+  DiscordAPIError,
+  OAuth2Scopes,
+  PermissionFlagsBits,
+  PermissionsBitField,
+  RESTJSONErrorCodes,
+} from 'discord.js';
 
 /**
  * What the bot needs in a channel: to see it, to answer in it and in its
@@ -72,7 +78,9 @@ export function describeDiscordFailure(error: unknown, apiUrl: string | undefine
       error.code === RESTJSONErrorCodes.MissingAccess || error.status === 403
         ? ' If DISCORD_GUILD_ID is set, check that the bot is in that server and was invited with the applications.commands scope.'
         : '';
-    return new DiscordLoginError(`Discord refused the request (${error.status}: ${error.message}).${hint}`, { cause: error });
+    return new DiscordLoginError(`Discord refused the request (${error.status}: ${error.message}).${hint}`, {
+      cause: error,
+    });
   }
   const where = apiUrl ?? 'https://discord.com/api';
   const reason = error instanceof Error ? error.message : String(error);

@@ -29,7 +29,10 @@ export function validQuestion(raw: string, maxLength: number): string {
 }
 
 /** The "slow down, try again in N s" reply for a refused question (ephemeral where Discord allows it). */
-export function tooManyQuestions(refusal: Extract<Admission, { allowed: false }>, limiter: SlidingWindowLimiter): UserFacingError {
+export function tooManyQuestions(
+  refusal: Extract<Admission, { allowed: false }>,
+  limiter: SlidingWindowLimiter,
+): UserFacingError {
   return new UserFacingError('rateLimited', {
     count: limiter.limit,
     window: Math.round(limiter.windowMs / 1000),

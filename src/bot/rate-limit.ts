@@ -35,7 +35,8 @@ export class SlidingWindowLimiter {
   private lastSweep: number;
 
   constructor(private readonly settings: RateLimitSettings) {
-    if (!Number.isInteger(settings.limit) || settings.limit < 1) throw new RangeError('limit must be a whole number of at least 1');
+    if (!Number.isInteger(settings.limit) || settings.limit < 1)
+      throw new RangeError('limit must be a whole number of at least 1');
     if (!(settings.windowMs > 0)) throw new RangeError('windowMs must be positive');
     this.now = settings.now ?? Date.now;
     this.lastSweep = this.now();

@@ -22,7 +22,9 @@ export function commandDefinitions(config: Config): RESTPostAPIChatInputApplicat
 export async function registerCommands(rest: REST, applicationId: string, config: Config): Promise<Registration> {
   const body = commandDefinitions(config);
   const { guildId } = config.discord;
-  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  const route = guildId
+    ? Routes.applicationGuildCommands(applicationId, guildId)
+    : Routes.applicationCommands(applicationId);
   await rest.put(route, { body });
   return { scope: guildId ? 'guild' : 'global', guildId, names: body.map((command) => command.name) };
 }

@@ -36,6 +36,8 @@ function within<T>(work: Promise<T>, ms: number): Promise<Outcome<T>> {
       },
       (error: unknown) => {
         clearTimeout(timer);
+        // The producer's own error, unchanged: the one error handler decides what it means.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         reject(error);
       },
     );
@@ -58,7 +60,10 @@ export async function respond(
   // Observed now so that a failure while the deferral is in flight is not reported as unhandled; it is awaited below.
   work.catch(() => undefined);
   if (!options.deferNow) {
-    const remaining = Math.max(0, Math.min(ANSWER_DIRECTLY_WITHIN_MS, interaction.createdTimestamp + ANSWER_DIRECTLY_WITHIN_MS - Date.now()));
+    const remaining = Math.max(
+      0,
+      Math.min(ANSWER_DIRECTLY_WITHIN_MS, interaction.createdTimestamp + ANSWER_DIRECTLY_WITHIN_MS - Date.now()),
+    );
     const outcome = await within(work, remaining);
     if (outcome.settled) {
       await interaction.reply({ ...outcome.value, flags, allowedMentions: NO_MENTIONS });

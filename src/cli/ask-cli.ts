@@ -18,7 +18,11 @@ runProgram(async () => {
     parsed = parseArgs({
       args: process.argv.slice(2),
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, k: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        json: { type: 'boolean', default: false },
+        k: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
@@ -42,7 +46,9 @@ runProgram(async () => {
   try {
     const answer = await knowledgeBase.ask(question, { k });
     const multipleDocuments = knowledgeBase.manifest.corpus.documents.length > 1;
-    process.stdout.write(values.json ? `${JSON.stringify(answerToJson(answer))}\n` : answerToText(answer, { multipleDocuments }));
+    process.stdout.write(
+      values.json ? `${JSON.stringify(answerToJson(answer))}\n` : answerToText(answer, { multipleDocuments }),
+    );
     return 0;
   } finally {
     await knowledgeBase.close();

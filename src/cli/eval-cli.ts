@@ -46,7 +46,10 @@ runProgram(async () => {
   const logger = configuredLogger(config);
   const knowledgeBase = await openKnowledgeBase(config, logger, progressPrinter());
   try {
-    const report = await evaluate(knowledgeBase, questions, { model: knowledgeBase.embedder.info.id, bar: knowledgeBase.bar });
+    const report = await evaluate(knowledgeBase, questions, {
+      model: knowledgeBase.embedder.info.id,
+      bar: knowledgeBase.bar,
+    });
     if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else {
       process.stdout.write(formatReport(report));

@@ -3,7 +3,8 @@ import { recallAt } from '../core/evaluation/metrics.js';
 import { RANKERS } from '../core/evaluation/questions.js';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
-const ratio = ({ count, questions }: Tally) => (questions === 0 ? '–' : `${count}/${questions} (${percent(count / questions)})`);
+const ratio = ({ count, questions }: Tally) =>
+  questions === 0 ? '–' : `${count}/${questions} (${percent(count / questions)})`;
 
 const PART_TITLES: Record<Part, string> = {
   tuning: 'Tuning half (the decision constants were set on these questions)',
@@ -21,7 +22,9 @@ export function formatReport(report: EvaluationReport): string {
         `unit of dense evidence ${bar.spread.toFixed(4)}.`,
     );
   }
-  lines.push(`Questions: ${report.questions}; recall@k counts a question when a gold paragraph is in the top k; MRR over the top ${report.depth}.`);
+  lines.push(
+    `Questions: ${report.questions}; recall@k counts a question when a gold paragraph is in the top k; MRR over the top ${report.depth}.`,
+  );
   const parts = (['tuning', 'held-out', 'all'] as const).filter((part) => report.parts[part]);
   for (const part of parts) {
     const section = report.parts[part]!;
@@ -40,7 +43,11 @@ export function formatReport(report: EvaluationReport): string {
           `${ratio(decision.offTopicDeclined)} | ${ratio(decision.nearTopicDeclined)} | ${ratio(decision.falselyDeclined)} |`,
       );
     }
-    lines.push('', '| ranker | recall@1 (zh) | recall@3 (zh) | MRR (zh) | recall@1 (en) | recall@3 (en) | MRR (en) |', '|---|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      '',
+      '| ranker | recall@1 (zh) | recall@3 (zh) | MRR (zh) | recall@1 (en) | recall@3 (en) | MRR (en) |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+    );
     for (const mode of RANKERS) {
       const zh = section.ranking[mode].zh;
       const en = section.ranking[mode].en;
@@ -59,9 +66,12 @@ export function formatMisses(report: EvaluationReport): string {
     const hybrid = outcome.rankings.hybrid;
     const where = `${outcome.id} (${outcome.split ?? 'no split'})`;
     if (outcome.gold.length > 0 && recallAt(hybrid, outcome.gold, 3) === 0) {
-      lines.push(`miss     ${where} ${outcome.question}  gold ${outcome.gold.join(',')}  hybrid ${hybrid.slice(0, 5).join(',')}`);
+      lines.push(
+        `miss     ${where} ${outcome.question}  gold ${outcome.gold.join(',')}  hybrid ${hybrid.slice(0, 5).join(',')}`,
+      );
     }
-    if (outcome.gold.length === 0 && outcome.answered) lines.push(`answered ${where} [${outcome.scope}] ${outcome.question}  → ${outcome.answer.join(',')}`);
+    if (outcome.gold.length === 0 && outcome.answered)
+      lines.push(`answered ${where} [${outcome.scope}] ${outcome.question}  → ${outcome.answer.join(',')}`);
     if (outcome.gold.length > 0 && !outcome.answered) lines.push(`declined ${where} ${outcome.question}`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';

@@ -39,7 +39,11 @@ export function answerToText(answer: Answer, options: { multipleDocuments: boole
       for (const { start, end } of [...result.highlights].reverse()) {
         text = `${text.slice(0, start)}»${text.slice(start, end)}«${text.slice(end)}`;
       }
-      const where = [options.multipleDocuments ? passage.title : null, passage.section, `paragraph ${passage.paragraph}`]
+      const where = [
+        options.multipleDocuments ? passage.title : null,
+        passage.section,
+        `paragraph ${passage.paragraph}`,
+      ]
         .filter(Boolean)
         .join(' · ');
       return `#${result.rank}  ${where}  (score ${result.score.toFixed(3)})\n${text}\n`;

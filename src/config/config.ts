@@ -64,7 +64,11 @@ function defaultPrefixes(model: string): { query: string; passage: string } {
 /** A model setting is a directory when it is written as a path (a model id is `owner/name`). */
 function looksLikePath(model: string): boolean {
   return (
-    path.isAbsolute(model) || model.startsWith('./') || model.startsWith('../') || model.startsWith('~') || model === '.'
+    path.isAbsolute(model) ||
+    model.startsWith('./') ||
+    model.startsWith('../') ||
+    model.startsWith('~') ||
+    model === '.'
   );
 }
 

@@ -251,7 +251,8 @@ export function readSettings(env: Environment): { values: SettingValues; problem
     if (raw === undefined) continue;
     const parsed = setting.schema.safeParse(raw);
     if (parsed.success) values[name] = parsed.data;
-    else problems.push(...parsed.error.issues.map((issue) => `${name}=${JSON.stringify(given ?? '')}: ${issue.message}`));
+    else
+      problems.push(...parsed.error.issues.map((issue) => `${name}=${JSON.stringify(given ?? '')}: ${issue.message}`));
   }
   return { values: values as SettingValues, problems };
 }

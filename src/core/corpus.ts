@@ -46,10 +46,12 @@ export const PARSER_VERSION = 2;
 const CORPUS_EXTENSIONS = new Set(['.txt', '.md']);
 
 /** The byline a blog engine prints under the title: author, age, read count, tags. */
-const META_LINE = /(阅读数?|閱讀數?|浏览|瀏覽|views?)\s*[:：]?\s*\d+|\d+\s*(分钟|分鐘|小时|小時|天|日)前|^\s*(作者|来源|來源|发布|發布|by)\s*[:：]/i;
+const META_LINE =
+  /(阅读数?|閱讀數?|浏览|瀏覽|views?)\s*[:：]?\s*\d+|\d+\s*(分钟|分鐘|小时|小時|天|日)前|^\s*(作者|来源|來源|发布|發布|by)\s*[:：]/i;
 
 /** Where a page's trailer begins: from here on nothing is article text. */
-const BOILERPLATE_START = /^(版权声明|版權聲明|免责声明|免責聲明|本文来自网络|本文來自網絡|未经许可|未經許可|热门|熱門|相关阅读|相關閱讀|推荐阅读|推薦閱讀|copyright\b|©)/i;
+const BOILERPLATE_START =
+  /^(版权声明|版權聲明|免责声明|免責聲明|本文来自网络|本文來自網絡|未经许可|未經許可|热门|熱門|相关阅读|相關閱讀|推荐阅读|推薦閱讀|copyright\b|©)/i;
 
 const SENTENCE_END = /[。．.!！;；…]$/;
 const INNER_PUNCTUATION = /[。，,;；：:!！]/;
@@ -151,7 +153,9 @@ async function listFiles(corpusPath: string): Promise<{ root: string; files: str
     .map((entry) => entry.name)
     .sort();
   if (files.length === 0) {
-    throw new CorpusError(`The corpus directory ${corpusPath} holds no .txt or .md files. Put the article there or set CORPUS_PATH.`);
+    throw new CorpusError(
+      `The corpus directory ${corpusPath} holds no .txt or .md files. Put the article there or set CORPUS_PATH.`,
+    );
   }
   return { root: corpusPath, files };
 }
@@ -166,16 +170,21 @@ export async function loadCorpus(corpusPath: string): Promise<Corpus> {
     try {
       text = await readFile(path.join(root, file), 'utf8');
     } catch (error) {
-      throw new CorpusError(`The corpus file ${path.join(root, file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, {
-        cause: error,
-      });
+      throw new CorpusError(
+        `The corpus file ${path.join(root, file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+        {
+          cause: error,
+        },
+      );
     }
     hash.update(`${file}\n${text.length}\n`).update(text);
     documents.push(parseDocument(file, stripBoilerplate(text)));
   }
   const passages = documents.flatMap((document) => document.passages);
   if (passages.length === 0) {
-    throw new CorpusError(`The corpus at ${corpusPath} has no paragraphs to answer from (paragraphs are separated by blank lines).`);
+    throw new CorpusError(
+      `The corpus at ${corpusPath} has no paragraphs to answer from (paragraphs are separated by blank lines).`,
+    );
   }
   return { root, documents, passages, contentHash: hash.digest('hex') };
 }

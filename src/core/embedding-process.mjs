@@ -59,9 +59,11 @@ function maxTokensOf(tokenizer, config) {
 async function load() {
   configureTransformers();
   if (settings.isLocalDirectory) {
-    const missing = ['config.json', 'tokenizer.json', settings.quantized ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx'].filter(
-      (file) => !existsSync(path.join(settings.model, file)),
-    );
+    const missing = [
+      'config.json',
+      'tokenizer.json',
+      settings.quantized ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx',
+    ].filter((file) => !existsSync(path.join(settings.model, file)));
     if (missing.length) {
       const error = new Error(`the model directory ${settings.model} lacks ${missing.join(', ')}`);
       error.name = 'ModelFilesMissing';
@@ -69,7 +71,9 @@ async function load() {
     }
   }
   extractor = await pipeline('feature-extraction', modelName(), { quantized: settings.quantized });
-  const config = extractor.model?.config ?? (settings.isLocalDirectory ? readJson(path.join(settings.model, 'config.json')) : undefined);
+  const config =
+    extractor.model?.config ??
+    (settings.isLocalDirectory ? readJson(path.join(settings.model, 'config.json')) : undefined);
   const probe = await extractor(['probe'], { pooling: 'mean', normalize: true });
   return {
     dimensions: probe.dims.at(-1),
@@ -103,12 +107,14 @@ function meanPoolNormalized(hidden, attentionMask) {
     for (let token = 0; token < tokens; token++) {
       const weight = mask[token];
       const offset = (row * tokens + token) * dimensions;
-      for (let dimension = 0; dimension < dimensions; dimension++) sums[dimension] += values[offset + dimension] * weight;
+      for (let dimension = 0; dimension < dimensions; dimension++)
+        sums[dimension] += values[offset + dimension] * weight;
     }
     const start = row * dimensions;
     for (let dimension = 0; dimension < dimensions; dimension++) output[start + dimension] = sums[dimension] / count;
     let squares = 0;
-    for (let dimension = 0; dimension < dimensions; dimension++) squares = Math.fround(squares + output[start + dimension] ** 2);
+    for (let dimension = 0; dimension < dimensions; dimension++)
+      squares = Math.fround(squares + output[start + dimension] ** 2);
     const norm = Math.fround(squares ** (1 / 2));
     for (let dimension = 0; dimension < dimensions; dimension++) output[start + dimension] /= norm;
   }
@@ -159,7 +165,13 @@ async function embed(texts) {
   const timings = { tokens: 0, tokenizeMs: 0, forwardMs: 0, poolMs: 0 };
   let started = performance.now();
   const passes =
-    texts.length === 1 ? [[0]] : passesFor(texts.map((text) => Math.min(extractor.tokenizer.encode(text).length, extractor.tokenizer.model_max_length ?? Infinity)));
+    texts.length === 1
+      ? [[0]]
+      : passesFor(
+          texts.map((text) =>
+            Math.min(extractor.tokenizer.encode(text).length, extractor.tokenizer.model_max_length ?? Infinity),
+          ),
+        );
   let data;
   let dimensions;
   for (const rows of passes) {
@@ -172,10 +184,14 @@ async function embed(texts) {
     const forwarded = performance.now();
     const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
     const output =
-      hidden.data instanceof Float32Array ? meanPoolNormalized(hidden, inputs.attention_mask) : mean_pooling(hidden, inputs.attention_mask).normalize(2, -1);
+      hidden.data instanceof Float32Array
+        ? meanPoolNormalized(hidden, inputs.attention_mask)
+        : mean_pooling(hidden, inputs.attention_mask).normalize(2, -1);
     dimensions = output.dims.at(-1);
     data ??= new Float32Array(texts.length * dimensions);
-    rows.forEach((row, position) => data.set(output.data.subarray(position * dimensions, (position + 1) * dimensions), row * dimensions));
+    rows.forEach((row, position) =>
+      data.set(output.data.subarray(position * dimensions, (position + 1) * dimensions), row * dimensions),
+    );
     const pooled = performance.now();
     timings.tokens += inputs.input_ids.dims.reduce((product, size) => product * size, 1);
     timings.tokenizeMs += tokenized - started;

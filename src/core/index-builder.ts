@@ -70,7 +70,11 @@ export async function buildSnapshot(
     const batch = windowTexts.slice(start, start + batchSize);
     const embedded = await embedder.embed(batch, 'passage');
     embedded.forEach((vector, offset) => vectors.addPoint(Array.from(vector), start + offset));
-    onProgress?.({ phase: 'embedding', done: Math.min(start + batchSize, windowTexts.length), total: windowTexts.length });
+    onProgress?.({
+      phase: 'embedding',
+      done: Math.min(start + batchSize, windowTexts.length),
+      total: windowTexts.length,
+    });
   }
 
   // The dense bar for this model, measured against these passages (relevance/calibration.ts).

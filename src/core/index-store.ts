@@ -105,9 +105,18 @@ export function packageVersions(): Record<string, string> {
   };
 }
 
-export function createVectorIndex(dimensions: number, capacity: number, parameters: HnswParameters = DEFAULT_HNSW): VectorIndex {
+export function createVectorIndex(
+  dimensions: number,
+  capacity: number,
+  parameters: HnswParameters = DEFAULT_HNSW,
+): VectorIndex {
   const index = new HierarchicalNSW('cosine', dimensions);
-  index.initIndex({ maxElements: Math.max(1, capacity), m: parameters.M, efConstruction: parameters.efConstruction, randomSeed: 100 });
+  index.initIndex({
+    maxElements: Math.max(1, capacity),
+    m: parameters.M,
+    efConstruction: parameters.efConstruction,
+    randomSeed: 100,
+  });
   index.setEf(parameters.efSearch);
   return index;
 }
@@ -217,13 +226,16 @@ export async function readSnapshot(indexDir: string): Promise<IndexSnapshot> {
     throw new IndexUnavailableError('missing', `no index has been built in ${indexDir} yet`, { cause: error });
   }
   const directory = path.join(indexDir, current);
-  if (!/^[\w.-]+$/.test(current)) throw new IndexUnavailableError('corrupt', `the index pointer ${path.join(indexDir, POINTER)} is garbled`);
+  if (!/^[\w.-]+$/.test(current))
+    throw new IndexUnavailableError('corrupt', `the index pointer ${path.join(indexDir, POINTER)} is garbled`);
 
   let manifest: Manifest;
   try {
     manifest = JSON.parse(await readFile(path.join(directory, MANIFEST_FILE), 'utf8')) as Manifest;
   } catch (error) {
-    throw new IndexUnavailableError('corrupt', `the index manifest in ${directory} is missing or unreadable`, { cause: error });
+    throw new IndexUnavailableError('corrupt', `the index manifest in ${directory} is missing or unreadable`, {
+      cause: error,
+    });
   }
   if (!manifest.files || !Array.isArray(manifest.passages)) {
     throw new IndexUnavailableError('corrupt', `the index manifest in ${directory} has an unknown format`);
@@ -241,7 +253,10 @@ export async function readSnapshot(indexDir: string): Promise<IndexSnapshot> {
       throw new IndexUnavailableError('corrupt', `the index file ${name} is missing`, { cause: error });
     }
     if (data.length !== expected.bytes || sha256(data) !== expected.sha256) {
-      throw new IndexUnavailableError('corrupt', `the index file ${name} is damaged (its checksum does not match the manifest)`);
+      throw new IndexUnavailableError(
+        'corrupt',
+        `the index file ${name} is damaged (its checksum does not match the manifest)`,
+      );
     }
     contents[name] = data;
   }
@@ -250,13 +265,21 @@ export async function readSnapshot(indexDir: string): Promise<IndexSnapshot> {
     const vectors = new HierarchicalNSW('cosine', manifest.model.dimensions);
     vectors.readIndexSync(path.join(directory, VECTORS_FILE));
     vectors.setEf(manifest.hnsw.efSearch);
-    if (vectors.getCurrentCount() !== manifest.windows.length) throw new Error('vector count differs from the manifest');
-    const lexical = LexicalIndex.fromJSON(JSON.parse(contents[LEXICAL_FILE]!.toString('utf8')) as SerializedLexicalIndex);
+    if (vectors.getCurrentCount() !== manifest.windows.length)
+      throw new Error('vector count differs from the manifest');
+    const lexical = LexicalIndex.fromJSON(
+      JSON.parse(contents[LEXICAL_FILE]!.toString('utf8')) as SerializedLexicalIndex,
+    );
     if (lexical.size !== manifest.passages.length) throw new Error('lexical index size differs from the manifest');
     return { manifest, vectors, lexical };
   } catch (error) {
-    if (error instanceof LexicalFormatMismatch) throw new IndexUnavailableError('outdated', error.message, { cause: error });
-    throw new IndexUnavailableError('corrupt', `the index in ${directory} cannot be loaded: ${(error as Error).message}`, { cause: error });
+    if (error instanceof LexicalFormatMismatch)
+      throw new IndexUnavailableError('outdated', error.message, { cause: error });
+    throw new IndexUnavailableError(
+      'corrupt',
+      `the index in ${directory} cannot be loaded: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -264,10 +287,12 @@ export async function readSnapshot(indexDir: string): Promise<IndexSnapshot> {
 export function staleReason(manifest: Manifest, corpusHash: string, model: ModelInfo): string | null {
   if (manifest.corpus.contentHash !== corpusHash) return 'the corpus changed';
   const built = manifest.model;
-  if (built.id !== model.id || built.fingerprint !== model.fingerprint) return `the model changed (${built.id} → ${model.id})`;
+  if (built.id !== model.id || built.fingerprint !== model.fingerprint)
+    return `the model changed (${built.id} → ${model.id})`;
   if (built.dimensions !== model.dimensions) return 'the model dimensions changed';
   if (built.quantized !== model.quantized) return 'the model quantization setting changed';
-  if (built.queryPrefix !== model.queryPrefix || built.passagePrefix !== model.passagePrefix) return 'the embedding prefixes changed';
+  if (built.queryPrefix !== model.queryPrefix || built.passagePrefix !== model.passagePrefix)
+    return 'the embedding prefixes changed';
   if (built.maxTokens !== model.maxTokens) return 'the model token window changed';
   if (manifest.calibration.probeSet !== PROBE_SET_ID) return 'the calibration probes changed';
   return null;

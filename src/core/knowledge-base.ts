@@ -17,7 +17,14 @@ import { toSimplifiedScript } from './normalize.js';
 import { QueryBatcher } from './query-batcher.js';
 import type { RelevanceEvidence } from './relevance/decision.js';
 import { barInForce, judgePassages, type BarInForce } from './relevance/judge.js';
-import { candidateCount, highlightSentences, rankPassages, type Highlight, type RankerMode, type RankedPassage } from './retrieval.js';
+import {
+  candidateCount,
+  highlightSentences,
+  rankPassages,
+  type Highlight,
+  type RankerMode,
+  type RankedPassage,
+} from './retrieval.js';
 
 export type { BuildPhase, BuildProgress, ProgressListener } from './index-builder.js';
 
@@ -107,7 +114,8 @@ export class KnowledgeBase {
   ) {
     this.current = snapshot;
     this.logger = options.logger ?? silentLogger;
-    this.batcher = options.batchQueries === false ? undefined : new QueryBatcher(options.embedder, options.batchSize ?? 16);
+    this.batcher =
+      options.batchQueries === false ? undefined : new QueryBatcher(options.embedder, options.batchSize ?? 16);
   }
 
   /**
@@ -146,7 +154,8 @@ export class KnowledgeBase {
       if (!(error instanceof IndexUnavailableError)) throw error;
       reason = error.message;
       if (error.reason === 'corrupt') logger.warn({ reason }, 'the persisted index is damaged; rebuilding it');
-      else if (error.reason === 'outdated') logger.info({ reason }, 'the persisted index is from another version; rebuilding it');
+      else if (error.reason === 'outdated')
+        logger.info({ reason }, 'the persisted index is from another version; rebuilding it');
       else logger.info({ reason }, 'building the index');
     }
 
@@ -160,7 +169,10 @@ export class KnowledgeBase {
       durationMs: performance.now() - started,
       builtAt: snapshot.manifest.builtAt,
     };
-    logger.info({ passages: report.passages, windows: report.windows, ms: Math.round(report.durationMs) }, 'built the index');
+    logger.info(
+      { passages: report.passages, windows: report.windows, ms: Math.round(report.durationMs) },
+      'built the index',
+    );
     return new KnowledgeBase(options, snapshot, report);
   }
 
@@ -205,7 +217,10 @@ export class KnowledgeBase {
     const pending = mode === 'lexical' ? null : this.embedQuestion(toSimplifiedScript(cleaned));
     // While the model process embeds the question, the lexical half runs here (after one turn, so the question is sent first).
     if (pending) await new Promise((resolve) => setImmediate(resolve));
-    const lexicalHits = mode === 'dense' ? undefined : snapshot.lexical.search(cleaned, candidateCount(snapshot.manifest.passages.length, limit));
+    const lexicalHits =
+      mode === 'dense'
+        ? undefined
+        : snapshot.lexical.search(cleaned, candidateCount(snapshot.manifest.passages.length, limit));
     // Warm the term cache for the highlighter (it analyses the question as asked) while the model still runs.
     if (mode !== 'dense') lexicalTerms(question);
     whileEmbedding?.(cleaned);
@@ -228,8 +243,16 @@ export class KnowledgeBase {
     const bar = barInForce(snapshot.manifest.calibration, this.options.minScore);
     // One rule weighs both kinds of evidence for each passage (relevance/decision.ts); only the passages
     // it finds relevant are quoted: the rest of the top k is noise.
-    const evidence = judgePassages(ranked, lexical ?? snapshot.lexical.evidence(question.trim()), bar, new Set(snapshot.manifest.corpus.scripts));
-    const best = evidence.reduce((strongest, entry) => (entry.score > strongest.score ? entry : strongest), NO_EVIDENCE);
+    const evidence = judgePassages(
+      ranked,
+      lexical ?? snapshot.lexical.evidence(question.trim()),
+      bar,
+      new Set(snapshot.manifest.corpus.scripts),
+    );
+    const best = evidence.reduce(
+      (strongest, entry) => (entry.score > strongest.score ? entry : strongest),
+      NO_EVIDENCE,
+    );
     const weigh = (term: string) => snapshot.lexical.termWeight(term);
     const results = ranked
       .map((entry, index) => ({ entry, evidence: evidence[index]! }))

@@ -49,14 +49,18 @@ export class LexicalFormatMismatch extends Error {
 }
 
 /** Identifies the stop-word list, so editing it alone also invalidates persisted terms. */
-const ANALYZER = createHash('sha256').update([...STOP_WORDS].join(' ')).digest('hex').slice(0, 16);
+const ANALYZER = createHash('sha256')
+  .update([...STOP_WORDS].join(' '))
+  .digest('hex')
+  .slice(0, 16);
 
 /** CJK character bigrams, which catch words the segmenter splits differently in question and passage. */
 function bigrams(text: string): string[] {
   const result: string[] = [];
   for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
     const characters = [...run];
-    for (let index = 0; index + 1 < characters.length; index++) result.push(characters[index]! + characters[index + 1]!);
+    for (let index = 0; index + 1 < characters.length; index++)
+      result.push(characters[index]! + characters[index + 1]!);
   }
   return result;
 }
@@ -247,7 +251,10 @@ export class LexicalIndex {
   /** How much of each of the question's words each passage contains (see {@link LexicalEvidence}). */
   evidence(question: string): LexicalEvidence {
     const words = weighedQuestionWords(question);
-    return { words, matches: words.map(({ word }) => this.termSets.map((_, passage) => this.wordMatch(word, passage))) };
+    return {
+      words,
+      matches: words.map(({ word }) => this.termSets.map((_, passage) => this.wordMatch(word, passage))),
+    };
   }
 
   search(query: string, limit: number): LexicalHit[] {

@@ -1,4 +1,4 @@
-import * as OpenCC from 'opencc-js';
+import { scriptConverter } from './script-converter.js';
 
 // Traditional to simplified, the script the article is in. Character-level
 // converters (Taiwan, Hong Kong) are safe on any text; the Taiwan *phrase*
@@ -6,9 +6,9 @@ import * as OpenCC from 'opencc-js';
 // 晶片→芯片, 軟體→软件, 執行長→首席执行官), but it would also rewrite
 // simplified text that happens to spell a Taiwanese word (程序→进程), so it
 // only runs on clauses that are written in traditional characters.
-const taiwanCharacters = OpenCC.Converter({ from: 'tw', to: 'cn' });
-const taiwanPhrases = OpenCC.Converter({ from: 'twp', to: 'cn' });
-const hongKongToSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+const taiwanCharacters = scriptConverter('tw', 'cn');
+const taiwanPhrases = scriptConverter('twp', 'cn');
+const hongKongToSimplified = scriptConverter('hk', 'cn');
 
 const INVISIBLE = /[\u200B-\u200F\u2028-\u202F\u2060-\u206F\uFEFF]/g;
 // eslint-disable-next-line no-control-regex

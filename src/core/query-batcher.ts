@@ -50,13 +50,15 @@ export class QueryBatcher {
   private startPass(): Pass | undefined {
     if (this.queue.length === 0) return undefined;
     const batch = this.queue.splice(0, this.maxBatch);
-    const outcome = this.embedder.embed(
-      batch.map((waiting) => waiting.text),
-      'query',
-    ).then(
-      (vectors) => ({ vectors }),
-      (error: unknown) => ({ error }),
-    );
+    const outcome = this.embedder
+      .embed(
+        batch.map((waiting) => waiting.text),
+        'query',
+      )
+      .then(
+        (vectors) => ({ vectors }),
+        (error: unknown) => ({ error }),
+      );
     return { batch, outcome };
   }
 

@@ -108,9 +108,11 @@ export function rankPassages(
   const denseRange = Math.max(...dense) - denseMin;
   const lexicalMax = Math.max(0, ...ranked.map((item) => item.lexicalScore ?? 0));
   const coverage = Math.max(0, ...ranked.map((item) => item.lexicalCoverage ?? 0));
-  const lexicalShare = options.mode === 'lexical' ? 1 : options.mode === 'dense' || lexicalMax === 0 ? 0 : Math.sqrt(coverage);
+  const lexicalShare =
+    options.mode === 'lexical' ? 1 : options.mode === 'dense' || lexicalMax === 0 ? 0 : Math.sqrt(coverage);
   for (const item of ranked) {
-    const denseNormalized = item.denseScore === null ? 0 : denseRange > 0 ? (item.denseScore - denseMin) / denseRange : 1;
+    const denseNormalized =
+      item.denseScore === null ? 0 : denseRange > 0 ? (item.denseScore - denseMin) / denseRange : 1;
     const lexicalNormalized = lexicalMax > 0 ? (item.lexicalScore ?? 0) / lexicalMax : 0;
     item.fusedScore = lexicalShare * lexicalNormalized + (1 - lexicalShare) * denseNormalized;
   }

@@ -145,7 +145,9 @@ export class TransformersEmbedder implements Embedder {
       this.pending.clear();
     };
     child.on('error', (error) => failAll(error));
-    child.on('exit', (code, signal) => failAll(new Error(`the embedding model process exited (${signal ?? `code ${code}`})`)));
+    child.on('exit', (code, signal) =>
+      failAll(new Error(`the embedding model process exited (${signal ?? `code ${code}`})`)),
+    );
     this.process = child;
     return this.call('init', {}).then(
       (result) => {
@@ -161,7 +163,9 @@ export class TransformersEmbedder implements Embedder {
 
   /** An idle model process must not keep a finished CLI alive; a busy one must. */
   private setReferenced(child: ChildProcess, referenced: boolean): void {
-    const handles = [child, child.channel, child.stdout, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>;
+    const handles = [child, child.channel, child.stdout, child.stderr] as Array<
+      { ref?: () => void; unref?: () => void } | null | undefined
+    >;
     for (const handle of handles) (referenced ? handle?.ref : handle?.unref)?.call(handle);
   }
 
@@ -197,9 +201,13 @@ export class TransformersEmbedder implements Embedder {
   }
 
   /** {@link embed}, also telling where the time went. */
-  async embedWithTimings(texts: readonly string[], kind: EmbeddingKind): Promise<{ vectors: Float32Array[]; timings: EmbedTimings }> {
+  async embedWithTimings(
+    texts: readonly string[],
+    kind: EmbeddingKind,
+  ): Promise<{ vectors: Float32Array[]; timings: EmbedTimings }> {
     const started = performance.now();
-    if (texts.length === 0) return { vectors: [], timings: { tokens: 0, tokenizeMs: 0, forwardMs: 0, poolMs: 0, totalMs: 0 } };
+    if (texts.length === 0)
+      return { vectors: [], timings: { tokens: 0, tokenizeMs: 0, forwardMs: 0, poolMs: 0, totalMs: 0 } };
     await this.ensureRunning();
     const { dimensions, data, timings } = (await this.call('embed', { texts: this.prefixed(texts, kind) })) as {
       dimensions: number;

@@ -15,7 +15,10 @@ export async function loadConfiguredEmbedder(config: Config, logger: Logger): Pr
     queryPrefix: config.embedding.queryPrefix,
     passagePrefix: config.embedding.passagePrefix,
   });
-  logger.info({ model: embedder.info.id, dimensions: embedder.info.dimensions, maxTokens: embedder.info.maxTokens }, 'embedding model ready');
+  logger.info(
+    { model: embedder.info.id, dimensions: embedder.info.dimensions, maxTokens: embedder.info.maxTokens },
+    'embedding model ready',
+  );
   return embedder;
 }
 
@@ -33,7 +36,11 @@ export function knowledgeBaseOptions(config: Config, embedder: Embedder, logger:
 }
 
 /** Wires the configured model and paths into a ready knowledge base: shared by the bot and the CLI. */
-export async function openKnowledgeBase(config: Config, logger: Logger, onProgress?: ProgressListener): Promise<KnowledgeBase> {
+export async function openKnowledgeBase(
+  config: Config,
+  logger: Logger,
+  onProgress?: ProgressListener,
+): Promise<KnowledgeBase> {
   const embedder = await loadConfiguredEmbedder(config, logger);
   try {
     return await KnowledgeBase.open(knowledgeBaseOptions(config, embedder, logger), onProgress);

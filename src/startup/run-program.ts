@@ -18,7 +18,10 @@ export function runProgram(main: () => Promise<number | void>): void {
     },
     (error: unknown) => {
       if (isExpectedStartupError(error)) process.stderr.write(`${error.message}\n`);
-      else process.stderr.write(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      else
+        process.stderr.write(
+          `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
       process.exitCode = 1;
     },
   );

@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTemplate, isFullRun, REPORT_FORMAT, renderPerformancePage, type BenchReport, type SectionReport } from '../../bench/lib/report.js';
+import {
+  checkTemplate,
+  isFullRun,
+  REPORT_FORMAT,
+  renderPerformancePage,
+  type BenchReport,
+  type SectionReport,
+} from '../../bench/lib/report.js';
 import { SECTIONS } from '../../bench/sections/index.js';
 import { PROJECT_ROOT } from '../support/fixtures.js';
 
@@ -29,8 +36,23 @@ function fakeReport(ran: string[], overrides: Partial<BenchReport> = {}): BenchR
     durationMs: 397_000,
     quick: false,
     available: SECTIONS.map(({ name, title }) => ({ name, title })),
-    machine: { cpus: 7, cpuModel: 'Test CPU 9000', memoryGiB: 12.5, node: 'v20.0.0', platform: 'Linux test x64', loadAverage: { start: 1.25, end: 3.5 } },
-    model: { description: 'a fake stand-in (9 layers, 77 MB)', synthetic: true, shape: '9 layers, 77 MB', id: '/x', quantized: true, generatedMs: 4321, cacheDir: '.cache/bench-model/x' },
+    machine: {
+      cpus: 7,
+      cpuModel: 'Test CPU 9000',
+      memoryGiB: 12.5,
+      node: 'v20.0.0',
+      platform: 'Linux test x64',
+      loadAverage: { start: 1.25, end: 3.5 },
+    },
+    model: {
+      description: 'a fake stand-in (9 layers, 77 MB)',
+      synthetic: true,
+      shape: '9 layers, 77 MB',
+      id: '/x',
+      quantized: true,
+      generatedMs: 4321,
+      cacheDir: '.cache/bench-model/x',
+    },
     sections,
     targets: Object.values(sections).flatMap((section) => section.targets),
     ...overrides,
@@ -43,9 +65,19 @@ describe('given the template of docs/performance.md', () => {
   });
 
   it('then a template quoting a figure no section returns is refused', () => {
-    const template = ['<!-- block: head -->', '# P', '<!-- block: model:synthetic -->', '<!-- block: model:named -->', ...SECTIONS.map((section) => `<!-- block: section:${section.name} -->\n## ${section.title}`), '<!-- block: tail -->'].join('\n');
+    const template = [
+      '<!-- block: head -->',
+      '# P',
+      '<!-- block: model:synthetic -->',
+      '<!-- block: model:named -->',
+      ...SECTIONS.map((section) => `<!-- block: section:${section.name} -->\n## ${section.title}`),
+      '<!-- block: tail -->',
+    ].join('\n');
     expect(checkTemplate(template, SECTIONS)).toEqual([]);
-    const problems = checkTemplate(template.replace('## Bursts', '## Bursts {{burst.madeUp}} {{latency.ratioP50}}'), SECTIONS);
+    const problems = checkTemplate(
+      template.replace('## Bursts', '## Bursts {{burst.madeUp}} {{latency.ratioP50}}'),
+      SECTIONS,
+    );
     expect(problems.join('\n')).toMatch(/burst\.madeUp/);
     expect(problems.join('\n')).toMatch(/latency\.ratioP50/);
   });
@@ -66,7 +98,9 @@ describe('given the results of a full run', () => {
     expect(page).not.toContain('Partial run');
     for (const section of SECTIONS) {
       expect(page).toContain(`| ${section.name} row | ${section.name}-table-figure |`);
-      expect(page).toContain(`| ${section.name} | ${section.name} measure | ≤ 1 | ${section.name}-target-value | NOT met |`);
+      expect(page).toContain(
+        `| ${section.name} | ${section.name} measure | ≤ 1 | ${section.name}-target-value | NOT met |`,
+      );
     }
     // Figures the prose quotes come from the results.
     expect(page).toContain('‹latency.ratioP50›');
@@ -87,9 +121,12 @@ describe('given the results of a full run', () => {
   it('then results that lack a figure the template quotes are refused rather than rendered with a blank', async () => {
     const report = fakeReport(SECTIONS.map((section) => section.name));
     delete report.sections.burst!.figures.throughputRatio;
-    expect(() => renderPerformancePage(report, '<!-- block: head -->\n<!-- block: model:synthetic -->\n<!-- block: model:named -->\n<!-- block: section:latency -->\n## L\n<!-- block: section:search -->\n## S\n<!-- block: section:burst -->\n## B {{burst.throughputRatio}}\n<!-- block: section:startup -->\n## St\n<!-- block: tail -->')).toThrow(
-      /burst\.throughputRatio/,
-    );
+    expect(() =>
+      renderPerformancePage(
+        report,
+        '<!-- block: head -->\n<!-- block: model:synthetic -->\n<!-- block: model:named -->\n<!-- block: section:latency -->\n## L\n<!-- block: section:search -->\n## S\n<!-- block: section:burst -->\n## B {{burst.throughputRatio}}\n<!-- block: section:startup -->\n## St\n<!-- block: tail -->',
+      ),
+    ).toThrow(/burst\.throughputRatio/);
   });
 });
 
@@ -107,10 +144,19 @@ describe('given the results of a partial run (--only search)', () => {
       expect(page).not.toContain(`${name} row`);
       expect(page).not.toContain(`‹${name}.`);
     }
-    expect(page).toContain('## Answer latency\n\n*Not run by the run that wrote this page (`npm run bench -- --only search --write-docs`).*');
+    expect(page).toContain(
+      '## Answer latency\n\n*Not run by the run that wrote this page (`npm run bench -- --only search --write-docs`).*',
+    );
   });
 
   it('then a quick run is partial too, even with every section', () => {
-    expect(isFullRun(fakeReport(SECTIONS.map((section) => section.name), { quick: true }))).toBe(false);
+    expect(
+      isFullRun(
+        fakeReport(
+          SECTIONS.map((section) => section.name),
+          { quick: true },
+        ),
+      ),
+    ).toBe(false);
   });
 });

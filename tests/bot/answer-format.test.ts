@@ -2,17 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { formatAnswer } from '../../src/bot/answer-format.js';
 import type { ReplyPayload } from '../../src/bot/discord-limits.js';
 import { embedText, expectWithinDiscordLimits } from '../support/bot-harness.js';
-import { answer, highlightOf, LONE_SURROGATE, random, randomText, result, SECTIONS } from '../support/answer-fixtures.js';
+import {
+  answer,
+  highlightOf,
+  LONE_SURROGATE,
+  random,
+  randomText,
+  result,
+  SECTIONS,
+} from '../support/answer-fixtures.js';
 
 describe('given a short passage', () => {
   const text = '19世纪英国经济学家杰文斯发现当蒸汽机效率大幅提高时,煤炭消耗量不减反增。这是第二句。';
 
   it('then it is quoted whole, the highlighted sentence in bold, with section, paragraph and relevance', () => {
-    const reply = formatAnswer(answer([result(text, [highlightOf(text, '19世纪英国经济学家杰文斯发现当蒸汽机效率大幅提高时,煤炭消耗量不减反增。')], { passage: { paragraph: 9 } })]), {
-      language: 'en',
-      sections: SECTIONS,
-      echoQuestion: true,
-    });
+    const reply = formatAnswer(
+      answer([
+        result(text, [highlightOf(text, '19世纪英国经济学家杰文斯发现当蒸汽机效率大幅提高时,煤炭消耗量不减反增。')], {
+          passage: { paragraph: 9 },
+        }),
+      ]),
+      {
+        language: 'en',
+        sections: SECTIONS,
+        echoQuestion: true,
+      },
+    );
 
     expect(reply.content).toBe('**Question:** 什么是杰文斯悖论?');
     expect(reply.embeds).toHaveLength(1);
@@ -24,36 +39,55 @@ describe('given a short passage', () => {
   });
 
   it('then in Chinese the words are Chinese, a passage before the first heading is "opening", and lexical coverage is shown when known', () => {
-    const reply = formatAnswer(answer([result(text, [], { coverage: 0.5, passage: { section: null, paragraph: 2 } })]), {
-      language: 'zh-Hant',
-      sections: SECTIONS,
-      echoQuestion: false,
-    });
+    const reply = formatAnswer(
+      answer([result(text, [], { coverage: 0.5, passage: { section: null, paragraph: 2 } })]),
+      {
+        language: 'zh-Hant',
+        sections: SECTIONS,
+        echoQuestion: false,
+      },
+    );
     expect(reply.content).toBe('');
     expect(reply.embeds[0]!.title).toBe('1. 開篇 · 第 2 段');
     expect(reply.embeds[0]!.footer?.text).toBe('相關度 0.91 · 包含問題中 50% 的詞語');
   });
 
   it('then adjacent highlighted sentences become one bold run', () => {
-    const reply = formatAnswer(answer([result(text, [highlightOf(text, '19世纪英国经济学家杰文斯发现当蒸汽机效率大幅提高时,煤炭消耗量不减反增。'), highlightOf(text, '这是第二句。')])]), {
-      language: 'en',
-      sections: SECTIONS,
-      echoQuestion: false,
-    });
+    const reply = formatAnswer(
+      answer([
+        result(text, [
+          highlightOf(text, '19世纪英国经济学家杰文斯发现当蒸汽机效率大幅提高时,煤炭消耗量不减反增。'),
+          highlightOf(text, '这是第二句。'),
+        ]),
+      ]),
+      {
+        language: 'en',
+        sections: SECTIONS,
+        echoQuestion: false,
+      },
+    );
     expect(reply.embeds[0]!.description).toBe(`**${text}**`);
   });
 });
 
 describe('given quoted text full of markdown and mentions', () => {
   it('then a question with markdown is echoed literally too', () => {
-    const reply = formatAnswer(answer([result('杰文斯')], '**x** ||y||'), { language: 'en', sections: SECTIONS, echoQuestion: true });
+    const reply = formatAnswer(answer([result('杰文斯')], '**x** ||y||'), {
+      language: 'en',
+      sections: SECTIONS,
+      echoQuestion: true,
+    });
     expect(reply.content).toBe('**Question:** \\*\\*x\\*\\* \\|\\|y\\|\\|');
   });
 });
 
 describe('given an answer that is not relevant enough', () => {
   it('then the reply says plainly the article does not seem to cover it, points to /help and lists the sections', () => {
-    const reply = formatAnswer(answer([], 'What is the weather on Mars?'), { language: 'en', sections: SECTIONS, echoQuestion: true });
+    const reply = formatAnswer(answer([], 'What is the weather on Mars?'), {
+      language: 'en',
+      sections: SECTIONS,
+      echoQuestion: true,
+    });
     expect(reply.content).toBe('**Question:** What is the weather on Mars?');
     expect(reply.embeds).toHaveLength(1);
     expect(reply.embeds[0]!.title).toBe('Not covered by the article');
@@ -91,13 +125,23 @@ describe('given answers of any shape', () => {
         return result(text, highlights, {
           score: next() * 2 - 0.5,
           coverage: next(),
-          passage: { paragraph: Math.floor(next() * 100_000), section: next() < 0.2 ? null : randomText(next, Math.floor(next() * 600)) },
+          passage: {
+            paragraph: Math.floor(next() * 100_000),
+            section: next() < 0.2 ? null : randomText(next, Math.floor(next() * 600)),
+          },
         });
       });
       const question = randomText(next, Math.floor(next() * 4000));
       const language = (['en', 'zh-Hans', 'zh-Hant'] as const)[trial % 3]!;
       let reply: ReplyPayload | undefined;
-      expect(() => (reply = formatAnswer(answer(results, question), { language, sections: SECTIONS, echoQuestion: next() < 0.5 }))).not.toThrow();
+      expect(
+        () =>
+          (reply = formatAnswer(answer(results, question), {
+            language,
+            sections: SECTIONS,
+            echoQuestion: next() < 0.5,
+          })),
+      ).not.toThrow();
       expectWithinDiscordLimits(reply!);
       expect(reply!.embeds).toHaveLength(count);
       expect(reply!.content + reply!.embeds.map(embedText).join('')).not.toMatch(LONE_SURROGATE);
@@ -106,7 +150,11 @@ describe('given answers of any shape', () => {
 
   it('then the passages share the room: three long paragraphs get more than a thousand characters each', () => {
     const text = '杰文斯悖论。'.repeat(2000);
-    const reply = formatAnswer(answer([result(text), result(text), result(text)]), { language: 'en', sections: SECTIONS, echoQuestion: true });
+    const reply = formatAnswer(answer([result(text), result(text), result(text)]), {
+      language: 'en',
+      sections: SECTIONS,
+      echoQuestion: true,
+    });
     expectWithinDiscordLimits(reply);
     for (const embed of reply.embeds) expect(embed.description!.length).toBeGreaterThan(1000);
   });
@@ -115,7 +163,12 @@ describe('given answers of any shape', () => {
 describe('given a corpus of several documents', () => {
   it('then each quoted passage names its document’s title above it, and a single document does not', () => {
     const quoted = answer([result('杰文斯悖论', [], { passage: { title: 'The Jevons paradox, explained' } })]);
-    const several = formatAnswer(quoted, { language: 'en', sections: SECTIONS, echoQuestion: false, multipleDocuments: true });
+    const several = formatAnswer(quoted, {
+      language: 'en',
+      sections: SECTIONS,
+      echoQuestion: false,
+      multipleDocuments: true,
+    });
     expect(several.embeds[0]!.author).toEqual({ name: 'The Jevons paradox, explained' });
     expectWithinDiscordLimits(several);
     const single = formatAnswer(quoted, { language: 'en', sections: SECTIONS, echoQuestion: false });

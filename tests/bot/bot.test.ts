@@ -67,7 +67,10 @@ describe('given the bot starts against Discord', () => {
     for (const command of body) {
       expect(Object.keys(command.name_localizations).sort()).toEqual(['zh-CN', 'zh-TW']);
       expect(Object.keys(command.description_localizations).sort()).toEqual(['zh-CN', 'zh-TW']);
-      const names = [...Object.values(command.name_localizations), ...(command.options ?? []).flatMap((option: JsonObject) => Object.values(option.name_localizations))];
+      const names = [
+        ...Object.values(command.name_localizations),
+        ...(command.options ?? []).flatMap((option: JsonObject) => Object.values(option.name_localizations)),
+      ];
       for (const name of names as string[]) {
         expect(name).toMatch(DISCORD_NAME);
         expect(name).toBe(name.toLowerCase());
@@ -79,7 +82,13 @@ describe('given the bot starts against Discord', () => {
     expect(askCommand!.name_localizations).toEqual({ 'zh-CN': '提问', 'zh-TW': '提問' });
     expect(help!.name_localizations).toEqual({ 'zh-CN': '帮助', 'zh-TW': '幫助' });
     expect(askCommand!.options).toMatchObject([
-      { name: 'question', type: 3, required: true, max_length: running.config.limits.maxQuestionLength, name_localizations: { 'zh-CN': '问题', 'zh-TW': '問題' } },
+      {
+        name: 'question',
+        type: 3,
+        required: true,
+        max_length: running.config.limits.maxQuestionLength,
+        name_localizations: { 'zh-CN': '问题', 'zh-TW': '問題' },
+      },
       { name: 'private', type: 5, required: false },
     ]);
     expect(reindex!.default_member_permissions).toBe('32'); // Manage Server
@@ -199,7 +208,9 @@ describe('given a direct message', () => {
     const tooLong = '博'.repeat(running.config.limits.maxQuestionLength + 1);
     const dm = fake.sendMessage({ content: tooLong, dm: true });
     const reply = await fake.waitForMessage(dm.channelId, (message) => message.replyTo === dm.id);
-    expect(reply.content).toBe(`这个问题有 ${tooLong.length} 个字符,上限是 ${running.config.limits.maxQuestionLength} 个。请缩短后再问。`);
+    expect(reply.content).toBe(
+      `这个问题有 ${tooLong.length} 个字符,上限是 ${running.config.limits.maxQuestionLength} 个。请缩短后再问。`,
+    );
     expect(reply.embeds).toEqual([]);
   });
 });
@@ -269,7 +280,9 @@ describe('given /reindex', () => {
     for (const state of [inServer, inDm]) {
       expect(state.responseType).toBe(4);
       expect(state.ephemeral).toBe(true);
-      expect(state.content).toBe('Only members with the Manage Server permission, or the bot’s admins, can rebuild the index.');
+      expect(state.content).toBe(
+        'Only members with the Manage Server permission, or the bot’s admins, can rebuild the index.',
+      );
     }
     expect(knowledgeBase.isRebuilding).toBe(false);
     expect(knowledgeBase.manifest.builtAt).toBe(builtAt);
@@ -287,11 +300,16 @@ describe('given /reindex', () => {
     expect(state.ephemeral).toBe(true);
     const contents = state.edits.map((edit) => String(edit.content));
     expect(contents[0]).toMatch(/^Rebuilding the index…/);
-    expect(contents.slice(0, -1).join('\n')).toMatch(/Reading the article…|Embedding passages: \d+\/\d+ \(\d+%\)|Writing the index…/);
+    expect(contents.slice(0, -1).join('\n')).toMatch(
+      /Reading the article…|Embedding passages: \d+\/\d+ \(\d+%\)|Writing the index…/,
+    );
     expect(contents.at(-1)).toMatch(
       /^Index rebuilt in \d+\.\d s: 25 passages \(before: 25\); 0 added, 0 removed, 0 changed\. Answers now come from the new index\.$/,
     );
-    const edits = fake.requestsTo('PATCH', new RegExp(`/webhooks/${fake.applicationId}/${handle.token}/messages/@original$`));
+    const edits = fake.requestsTo(
+      'PATCH',
+      new RegExp(`/webhooks/${fake.applicationId}/${handle.token}/messages/@original$`),
+    );
     for (let index = 1; index < edits.length; index++) {
       expect(edits[index]!.time - edits[index - 1]!.time).toBeGreaterThanOrEqual(900);
     }
@@ -312,9 +330,14 @@ describe('given /reindex', () => {
     await first.waitFor((current) => current.edits.length > 0);
     const second = fake.sendInteraction({ name: 'reindex', userId: ADMIN_USER_ID });
 
-    const [firstState, secondState] = await Promise.all([first.waitFor(rebuilt, 15_000), second.waitFor(rebuilt, 15_000)]);
+    const [firstState, secondState] = await Promise.all([
+      first.waitFor(rebuilt, 15_000),
+      second.waitFor(rebuilt, 15_000),
+    ]);
     expect(firstState.content).toMatch(/^Index rebuilt/);
-    expect(secondState.content).toMatch(/^A rebuild was already running, so I am following it instead of starting another\.\nIndex rebuilt/);
+    expect(secondState.content).toMatch(
+      /^A rebuild was already running, so I am following it instead of starting another\.\nIndex rebuilt/,
+    );
     expect(reindexLines()).toBe(rebuilds + 1);
   });
 
@@ -329,7 +352,9 @@ describe('given /reindex', () => {
         .sendInteraction({ name: 'reindex', userId: ADMIN_USER_ID })
         .waitFor((current) => /rebuild failed/.test(current.content ?? ''), 15_000);
       expect(state.ephemeral).toBe(true);
-      expect(state.content).toMatch(/^The rebuild failed, so the previous index keeps answering questions\. Reason: .+/);
+      expect(state.content).toMatch(
+        /^The rebuild failed, so the previous index keeps answering questions\. Reason: .+/,
+      );
     } finally {
       await rename(hidden, article);
     }
@@ -343,7 +368,12 @@ describe('given everything above', () => {
     expect(errorLines(running.log)).toEqual([]);
     expect(fake.unknownRoutes).toEqual([]);
     for (const message of fake.botMessages()) expectWithinDiscordLimits(message);
-    expect(fake.botMessages().every((message) => !message.pings.everyone && message.pings.users.length === 0 && message.pings.roles.length === 0)).toBe(true);
+    expect(
+      fake
+        .botMessages()
+        .every(
+          (message) => !message.pings.everyone && message.pings.users.length === 0 && message.pings.roles.length === 0,
+        ),
+    ).toBe(true);
   });
 });
-

@@ -7,7 +7,12 @@ describe('given a payload over the limits', () => {
     const big = 'x'.repeat(10_000);
     const fitted = enforceLimits({
       content: big,
-      embeds: Array.from({ length: 12 }, () => ({ title: big, description: big, footer: { text: big }, fields: [{ name: big, value: big }] })),
+      embeds: Array.from({ length: 12 }, () => ({
+        title: big,
+        description: big,
+        footer: { text: big },
+        fields: [{ name: big, value: big }],
+      })),
     });
     expectWithinDiscordLimits(fitted);
     expect(fitted.embeds.length).toBeGreaterThanOrEqual(1);

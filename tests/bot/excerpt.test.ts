@@ -44,7 +44,11 @@ describe('given a passage longer than its share of the message', () => {
 
   it('then English is not cut in the middle of a word', () => {
     const english = `${'The market worried about spending on chips. '.repeat(40)}Jevons found that coal use rose as engines improved. ${'Investors sold quickly. '.repeat(40)}`;
-    const quoted = excerpt(english, [highlightOf(english, 'Jevons found that coal use rose as engines improved.')], 300);
+    const quoted = excerpt(
+      english,
+      [highlightOf(english, 'Jevons found that coal use rose as engines improved.')],
+      300,
+    );
     expect(quoted).toMatch(/^…\S/);
     const words = new Set(english.split(/\s+/));
     const shown = quoted.replace(/\*\*/g, '').replace(/…/g, ' ').split(/\s+/).filter(Boolean);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, languageOfLocale, languageOfText, localizations, MESSAGE_KEYS, t, type Language } from '../../src/bot/i18n.js';
+import {
+  COMMAND_NAMES,
+  languageOfLocale,
+  languageOfText,
+  localizations,
+  MESSAGE_KEYS,
+  t,
+  type Language,
+} from '../../src/bot/i18n.js';
 import { commandDefinitions } from '../../src/bot/register.js';
 import { testConfig } from '../support/fixtures.js';
 
@@ -21,9 +29,15 @@ describe('given the message tables', () => {
   });
 
   it('then traditional Chinese is derived from simplified, and parameters are left as given', () => {
-    expect(t('zh-Hans', 'questionTooLong', { length: 600, maxLength: 500 })).toBe('这个问题有 600 个字符,上限是 500 个。请缩短后再问。');
-    expect(t('zh-Hant', 'questionTooLong', { length: 600, maxLength: 500 })).toBe('這個問題有 600 個字符,上限是 500 個。請縮短後再問。');
-    expect(t('zh-Hant', 'reindexFailed', { reason: '简体原因' })).toBe('重建失敗,之前的索引會繼續回答問題。原因:简体原因');
+    expect(t('zh-Hans', 'questionTooLong', { length: 600, maxLength: 500 })).toBe(
+      '这个问题有 600 个字符,上限是 500 个。请缩短后再问。',
+    );
+    expect(t('zh-Hant', 'questionTooLong', { length: 600, maxLength: 500 })).toBe(
+      '這個問題有 600 個字符,上限是 500 個。請縮短後再問。',
+    );
+    expect(t('zh-Hant', 'reindexFailed', { reason: '简体原因' })).toBe(
+      '重建失敗,之前的索引會繼續回答問題。原因:简体原因',
+    );
   });
 });
 
@@ -32,7 +46,8 @@ describe('given a Discord locale', () => {
     expect(languageOfLocale('zh-CN')).toBe('zh-Hans');
     expect(languageOfLocale('zh-TW')).toBe('zh-Hant');
     expect(languageOfLocale('zh-HK')).toBe('zh-Hant');
-    for (const locale of ['en-US', 'en-GB', 'ja', 'fr', '', null, undefined]) expect(languageOfLocale(locale)).toBe('en');
+    for (const locale of ['en-US', 'en-GB', 'ja', 'fr', '', null, undefined])
+      expect(languageOfLocale(locale)).toBe('en');
   });
 });
 
@@ -50,12 +65,20 @@ describe('given the command definitions', () => {
   const definitions = commandDefinitions(testConfig({ MAX_QUESTION_LENGTH: '321' }));
 
   it('then every name and localized name is one Discord accepts, and every description fits its 100 characters', () => {
-    const checkNamed = (item: { name: string; name_localizations?: Record<string, string | null> | null; description: string; description_localizations?: Record<string, string | null> | null }) => {
+    const checkNamed = (item: {
+      name: string;
+      name_localizations?: Record<string, string | null> | null;
+      description: string;
+      description_localizations?: Record<string, string | null> | null;
+    }) => {
       for (const name of [item.name, ...Object.values(item.name_localizations ?? {})] as string[]) {
         expect(name).toMatch(DISCORD_NAME);
         expect(name).toBe(name.toLowerCase());
       }
-      for (const description of [item.description, ...Object.values(item.description_localizations ?? {})] as string[]) {
+      for (const description of [
+        item.description,
+        ...Object.values(item.description_localizations ?? {}),
+      ] as string[]) {
         expect(description.length).toBeGreaterThan(0);
         expect(description.length).toBeLessThanOrEqual(100);
       }

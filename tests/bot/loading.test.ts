@@ -17,7 +17,12 @@ const loading = controllable<KnowledgeBase>();
 beforeAll(async () => {
   // The fake refuses callbacks later than Discord's 3 s, as Discord does.
   fake = await FakeDiscord.start({ heartbeatIntervalMs: HEARTBEAT_MS, callbackDeadlineMs: 3000 });
-  const config = testConfig({ EMBEDDING_MODEL: await makeTinyModel(), CORPUS_PATH: await copyOfCorpus(), INDEX_DIR: await tempDir('index-'), MIN_SCORE: '0' });
+  const config = testConfig({
+    EMBEDDING_MODEL: await makeTinyModel(),
+    CORPUS_PATH: await copyOfCorpus(),
+    INDEX_DIR: await tempDir('index-'),
+    MIN_SCORE: '0',
+  });
   loaded = await openKnowledgeBase(config, silentLogger);
   running = await startBot(fake, { openKnowledgeBase: () => loading.promise, waitForKnowledgeBase: false });
 });

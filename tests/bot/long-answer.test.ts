@@ -1,7 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embedText, errorLines, expectWithinDiscordLimits, HEARTBEAT_MS, startBot, type RunningBot } from '../support/bot-harness.js';
+import {
+  embedText,
+  errorLines,
+  expectWithinDiscordLimits,
+  HEARTBEAT_MS,
+  startBot,
+  type RunningBot,
+} from '../support/bot-harness.js';
 import { FakeDiscord } from '../support/fake-discord.js';
 import { copyOfCorpus, makeTinyModel, removeTempDirs } from '../support/fixtures.js';
 
@@ -71,7 +78,8 @@ describe('given paragraphs of 5000 characters', () => {
     expectWithinDiscordLimits(reply);
     expect(reply.embeds.length).toBeGreaterThanOrEqual(2);
 
-    const privately = await fake.sendInteraction({ name: 'ask', options: { question: '杰文斯悖论', private: true } }).done;
+    const privately = await fake.sendInteraction({ name: 'ask', options: { question: '杰文斯悖论', private: true } })
+      .done;
     expectWithinDiscordLimits(privately);
     expect(privately.ephemeral).toBe(true);
   });
@@ -79,7 +87,8 @@ describe('given paragraphs of 5000 characters', () => {
 
 describe('given a question the article does not cover', () => {
   it('then the bot says so plainly, points to /help and lists the sections, instead of quoting noise', async () => {
-    const state = await fake.sendInteraction({ name: 'ask', options: { question: "What's the weather like on Mars?" } }).done;
+    const state = await fake.sendInteraction({ name: 'ask', options: { question: "What's the weather like on Mars?" } })
+      .done;
 
     expect(state.embeds).toHaveLength(1);
     expect(state.embeds[0]!.title).toBe('Not covered by the article');

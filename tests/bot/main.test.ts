@@ -28,11 +28,15 @@ interface Running {
  */
 async function startMain(env: Record<string, string>, script = MAIN): Promise<Running> {
   const cwd = await tempDir('bot-cwd-');
-  const child = spawn(TSX, [script], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TSX, [script], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<Exited>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
@@ -102,7 +106,11 @@ describe('given a running bot process', () => {
       LOG_FORMAT: 'json',
     });
     try {
-      await waitUntil(() => main.stderr().includes('ready: answering questions') || main.child.exitCode !== null, 30_000, 'the bot to be ready');
+      await waitUntil(
+        () => main.stderr().includes('ready: answering questions') || main.child.exitCode !== null,
+        30_000,
+        'the bot to be ready',
+      );
       expect(main.child.exitCode, 'the bot exited before it was ready').toBeNull();
       expect(fake.globalCommands.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex']);
 
@@ -135,12 +143,22 @@ describe('given `npm run register`', () => {
   });
 
   it('then it registers the commands to DISCORD_GUILD_ID without logging in to the gateway, says so, and exits 0', async () => {
-    const register = await startMain({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: fake.guildId }, REGISTER);
+    const register = await startMain(
+      { DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, DISCORD_GUILD_ID: fake.guildId },
+      REGISTER,
+    );
     const { code } = await register.exited;
 
     expect(code, register.stderr()).toBe(0);
-    expect(register.stdout()).toBe(`Registered /ask, /about, /help, /reindex in the server ${fake.guildId}; they are available there now.\n`);
-    expect(fake.guildCommands.get(fake.guildId)?.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex']);
+    expect(register.stdout()).toBe(
+      `Registered /ask, /about, /help, /reindex in the server ${fake.guildId}; they are available there now.\n`,
+    );
+    expect(fake.guildCommands.get(fake.guildId)?.map((command) => command.name)).toEqual([
+      'ask',
+      'about',
+      'help',
+      'reindex',
+    ]);
     expect(fake.connectionCount).toBe(0);
   });
 

@@ -36,7 +36,8 @@ describe('given a limit of 3 questions per 10 s', () => {
     const { limiter, clock } = limiterAt();
     for (let index = 0; index < 3; index++) limiter.take('a');
     expect(limiter.take('a')).toMatchObject({ allowed: false, repeated: false });
-    for (let index = 0; index < 50; index++) expect(limiter.take('a')).toMatchObject({ allowed: false, repeated: true });
+    for (let index = 0; index < 50; index++)
+      expect(limiter.take('a')).toMatchObject({ allowed: false, repeated: true });
     clock.now += 10_000; // the three admitted leave the window; the 51 refusals never entered it
     expect(limiter.take('a')).toEqual({ allowed: true });
     expect(limiter.take('a')).toEqual({ allowed: true });

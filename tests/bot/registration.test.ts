@@ -18,7 +18,9 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function start(env: (fake: FakeDiscord) => Record<string, string> = () => ({})): Promise<{ fake: FakeDiscord; running: RunningBot }> {
+async function start(
+  env: (fake: FakeDiscord) => Record<string, string> = () => ({}),
+): Promise<{ fake: FakeDiscord; running: RunningBot }> {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: HEARTBEAT_MS });
   running = await startBot(fake, { env: env(fake), openKnowledgeBase: neverLoads, waitForKnowledgeBase: false });
   return { fake, running };
@@ -30,7 +32,12 @@ describe('given DISCORD_GUILD_ID', () => {
 
     const puts = fake.requestsTo('PUT', `/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
     expect(puts).toHaveLength(1);
-    expect(fake.guildCommands.get(fake.guildId)?.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex']);
+    expect(fake.guildCommands.get(fake.guildId)?.map((command) => command.name)).toEqual([
+      'ask',
+      'about',
+      'help',
+      'reindex',
+    ]);
     expect(fake.requestsTo('PUT', `/applications/${fake.applicationId}/commands`)).toHaveLength(0);
     expect(fake.globalCommands).toEqual([]);
   });

@@ -64,7 +64,15 @@ describe('given `npm run ask -- --json`', () => {
     const results = document.results as Array<Record<string, unknown>>;
     expect(results.length).toBeLessThanOrEqual(2);
     for (const [index, result] of results.entries()) {
-      expect(Object.keys(result).sort()).toEqual(['document', 'paragraph', 'rank', 'score', 'section', 'text', 'title']);
+      expect(Object.keys(result).sort()).toEqual([
+        'document',
+        'paragraph',
+        'rank',
+        'score',
+        'section',
+        'text',
+        'title',
+      ]);
       expect(result.document).toBe('wang-weijia-deepseek-wall-street.txt');
       expect(result.title).toBe('王维嘉 DeepSeek为何能血洗美股 (王维嘉的老婆)');
       expect(result.rank).toBe(index + 1);

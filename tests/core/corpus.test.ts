@@ -17,7 +17,9 @@ describe('given the shipped article', async () => {
 
   it('then it has the 25 body paragraphs a reader counts, numbered from 1', () => {
     expect(corpus.passages).toHaveLength(25);
-    expect(corpus.passages.map((passage) => passage.paragraph)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
+    expect(corpus.passages.map((passage) => passage.paragraph)).toEqual(
+      Array.from({ length: 25 }, (_, index) => index + 1),
+    );
     expect(corpus.passages[0]!.text.startsWith('元月27日DeepSeek的出现')).toBe(true);
     expect(corpus.passages[24]!.text.startsWith('如今,业界真正关键的疑问')).toBe(true);
   });
@@ -30,7 +32,11 @@ describe('given the shipped article', async () => {
   });
 
   it('then the three headings become the sections of the paragraphs under them', () => {
-    expect(document!.sections).toEqual(['暴风雨的前夜', '散户投资人和一线从业者的三大差距', '下一步最关键的疑问是什么?']);
+    expect(document!.sections).toEqual([
+      '暴风雨的前夜',
+      '散户投资人和一线从业者的三大差距',
+      '下一步最关键的疑问是什么?',
+    ]);
     expect(corpus.passages[0]!.section).toBeNull();
     expect(corpus.passages[1]!.section).toBe('暴风雨的前夜');
     expect(corpus.passages[10]!.section).toBe('散户投资人和一线从业者的三大差距');

@@ -6,7 +6,14 @@ let options: TransformersEmbedderOptions;
 
 beforeAll(async () => {
   const dir = await makeTinyModel();
-  options = { model: dir, isLocalDirectory: true, cacheDir: dir, quantized: true, queryPrefix: 'query: ', passagePrefix: 'passage: ' };
+  options = {
+    model: dir,
+    isLocalDirectory: true,
+    cacheDir: dir,
+    quantized: true,
+    queryPrefix: 'query: ',
+    passagePrefix: 'passage: ',
+  };
 });
 
 afterAll(removeTempDirs);
@@ -19,7 +26,12 @@ describe('given a loaded model', () => {
   it('then it reports its dimensions and token window, and returns unit vectors, one per text', async () => {
     const embedder = await TransformersEmbedder.load(options);
     try {
-      expect(embedder.info).toMatchObject({ dimensions: 64, maxTokens: 128, queryPrefix: 'query: ', passagePrefix: 'passage: ' });
+      expect(embedder.info).toMatchObject({
+        dimensions: 64,
+        maxTokens: 128,
+        queryPrefix: 'query: ',
+        passagePrefix: 'passage: ',
+      });
       const vectors = await embedder.embed(['英伟达市值蒸发', '杰文斯悖论', 'DeepSeek'], 'passage');
       expect(vectors).toHaveLength(3);
       for (const vector of vectors) expect(cosine(vector, vector)).toBeCloseTo(1, 5);
@@ -31,7 +43,10 @@ describe('given a loaded model', () => {
   it('then token counts include the prefix and the special tokens', async () => {
     const embedder = await TransformersEmbedder.load(options);
     try {
-      const [query, passage] = [await embedder.countTokens(['杰文斯'], 'query'), await embedder.countTokens(['杰文斯'], 'passage')];
+      const [query, passage] = [
+        await embedder.countTokens(['杰文斯'], 'query'),
+        await embedder.countTokens(['杰文斯'], 'passage'),
+      ];
       // [CLS] prefix-word ':' 杰 文 斯 [SEP]
       expect(query[0]).toBeGreaterThanOrEqual(5);
       expect(passage[0]).toBeGreaterThanOrEqual(5);

@@ -11,7 +11,14 @@ let modelDir: string;
 let embedder: Embedder;
 
 async function loadEmbedder(dir: string): Promise<Embedder> {
-  return TransformersEmbedder.load({ model: dir, isLocalDirectory: true, cacheDir: dir, quantized: true, queryPrefix: '', passagePrefix: '' });
+  return TransformersEmbedder.load({
+    model: dir,
+    isLocalDirectory: true,
+    cacheDir: dir,
+    quantized: true,
+    queryPrefix: '',
+    passagePrefix: '',
+  });
 }
 
 beforeAll(async () => {
@@ -38,7 +45,9 @@ describe('given no index yet', () => {
     const second = await KnowledgeBase.open(options);
     expect(second.startReport).toMatchObject({ action: 'loaded', embedded: 0, passages: 25 });
     const question = '英伟达市值单日蒸发了多少';
-    expect((await second.rank(question)).map((entry) => entry.passage.id)).toEqual((await first.rank(question)).map((entry) => entry.passage.id));
+    expect((await second.rank(question)).map((entry) => entry.passage.id)).toEqual(
+      (await first.rank(question)).map((entry) => entry.passage.id),
+    );
   });
 
   it('then the manifest round-trips with model, corpus hash, passages, files and versions', async () => {
@@ -46,7 +55,13 @@ describe('given no index yet', () => {
     const built = await KnowledgeBase.open(options);
     const { manifest } = await readSnapshot(options.indexDir);
     expect(manifest).toEqual(built.manifest);
-    expect(manifest.model).toMatchObject({ id: modelDir, dimensions: 64, maxTokens: 128, queryPrefix: '', passagePrefix: '' });
+    expect(manifest.model).toMatchObject({
+      id: modelDir,
+      dimensions: 64,
+      maxTokens: 128,
+      queryPrefix: '',
+      passagePrefix: '',
+    });
     expect(manifest.corpus.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.passages).toHaveLength(25);
     expect(manifest.windows.length).toBeGreaterThan(25); // long paragraphs span several 128-token windows
@@ -155,7 +170,9 @@ describe('given a serving knowledge base', () => {
     const before = knowledgeBase.manifest.builtAt;
     const phases: string[] = [];
     const rebuild = knowledgeBase.reindex((progress) => phases.push(progress.phase));
-    const answers = await Promise.all(['杰文斯悖论', '博通', '英伟达跌了17%'].map((question) => knowledgeBase.rank(question)));
+    const answers = await Promise.all(
+      ['杰文斯悖论', '博通', '英伟达跌了17%'].map((question) => knowledgeBase.rank(question)),
+    );
     for (const answer of answers) expect(answer.length).toBeGreaterThan(0);
     await rebuild;
     expect(new Set(phases)).toEqual(new Set(['reading', 'embedding', 'writing']));

@@ -27,7 +27,11 @@ describe('lexicalTerms', () => {
 });
 
 describe('LexicalIndex', () => {
-  const index = LexicalIndex.build(['英伟达市值单日蒸发近6000亿美元。', '博通股票的上升幅度逾越英伟达。', '杰文斯发现煤炭消耗量不减反增。']);
+  const index = LexicalIndex.build([
+    '英伟达市值单日蒸发近6000亿美元。',
+    '博通股票的上升幅度逾越英伟达。',
+    '杰文斯发现煤炭消耗量不减反增。',
+  ]);
 
   describe('given a question whose words are all in one passage', () => {
     it('then that passage covers the question fully and the others do not', () => {

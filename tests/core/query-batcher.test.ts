@@ -4,7 +4,15 @@ import { QueryBatcher } from '../../src/core/query-batcher.js';
 
 /** Embeds a text as [its length, its pass number]; passes finish when the test says so. */
 class ControlledEmbedder implements Embedder {
-  readonly info: ModelInfo = { id: 'fake', dimensions: 2, maxTokens: 512, queryPrefix: '', passagePrefix: '', quantized: false, fingerprint: 'fake' };
+  readonly info: ModelInfo = {
+    id: 'fake',
+    dimensions: 2,
+    maxTokens: 512,
+    queryPrefix: '',
+    passagePrefix: '',
+    quantized: false,
+    fingerprint: 'fake',
+  };
   readonly passes: { texts: readonly string[]; finish: (error?: Error) => void }[] = [];
 
   embed(texts: readonly string[], _kind: EmbeddingKind): Promise<Float32Array[]> {
@@ -40,7 +48,10 @@ describe('given questions arriving together', () => {
     embedder.passes[0]!.finish();
     await turns(2);
     // The next pass is on its way before the first one's answers are handed out.
-    expect(embedder.passes.map((pass) => pass.texts)).toEqual([['a', 'bb'], ['ccc', 'dddd']]);
+    expect(embedder.passes.map((pass) => pass.texts)).toEqual([
+      ['a', 'bb'],
+      ['ccc', 'dddd'],
+    ]);
     embedder.passes[1]!.finish();
     await turns(4);
     embedder.passes[2]!.finish();
@@ -72,7 +83,12 @@ describe('given questions arriving together', () => {
   it('then a failed pass rejects its questions only, and later questions are still answered', async () => {
     const embedder = new ControlledEmbedder();
     const batcher = new QueryBatcher(embedder, 2);
-    const first = ['a', 'b'].map((text) => batcher.embed(text).then(() => 'answered', (error: Error) => error.message));
+    const first = ['a', 'b'].map((text) =>
+      batcher.embed(text).then(
+        () => 'answered',
+        (error: Error) => error.message,
+      ),
+    );
     const later = batcher.embed('ccc');
     await turns(2);
     embedder.passes[0]!.finish(new Error('worker crashed'));

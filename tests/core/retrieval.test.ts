@@ -32,7 +32,11 @@ describe('retrieval over the article with the tiny test model', () => {
   beforeAll(async () => {
     temporary = await mkdtemp(path.join(os.tmpdir(), 'retrieval-'));
     const model = await createTinyModel(path.join(temporary, 'model'), { vocabularyText: await corpusText(CORPUS) });
-    const config = parseConfig({ EMBEDDING_MODEL: model, INDEX_DIR: path.join(temporary, 'index'), CORPUS_PATH: CORPUS });
+    const config = parseConfig({
+      EMBEDDING_MODEL: model,
+      INDEX_DIR: path.join(temporary, 'index'),
+      CORPUS_PATH: CORPUS,
+    });
     knowledgeBase = await openKnowledgeBase(config, silentLogger);
   });
 
@@ -53,7 +57,9 @@ describe('retrieval over the article with the tiny test model', () => {
     it('then it ranks exactly like the same question in simplified Chinese (輝達→英伟达, 晶片→芯片)', async () => {
       const traditional = await knowledgeBase.rank('輝達的晶片在推理方面有什麼優勢？', { mode: 'hybrid', k: 5 });
       const simplified = await knowledgeBase.rank('英伟达的芯片在推理方面有什么优势？', { mode: 'hybrid', k: 5 });
-      expect(traditional.map((entry) => entry.passage.paragraph)).toEqual(simplified.map((entry) => entry.passage.paragraph));
+      expect(traditional.map((entry) => entry.passage.paragraph)).toEqual(
+        simplified.map((entry) => entry.passage.paragraph),
+      );
       expect([22, 23, 25]).toContain(traditional[0]!.passage.paragraph);
     });
   });
@@ -104,11 +110,14 @@ describe('retrieval over the article with the tiny test model', () => {
 
   describe('given a question that shares only everyday words with the article', () => {
     // 中国, 市场, 多少钱, 比较 and 今天 all occur in the article; none says what it is about.
-    it.each(['中国市场现在怎么样？', '今天多少钱比较好？'])('then "%s" is declined: its words are no evidence', async (question) => {
-      const answer = await knowledgeBase.ask(question);
-      expect(answer.answered).toBe(false);
-      expect(answer.best.lexical).toBe(0);
-    });
+    it.each(['中国市场现在怎么样？', '今天多少钱比较好？'])(
+      'then "%s" is declined: its words are no evidence',
+      async (question) => {
+        const answer = await knowledgeBase.ask(question);
+        expect(answer.answered).toBe(false);
+        expect(answer.best.lexical).toBe(0);
+      },
+    );
   });
 
   describe('given a name or a number found verbatim, in a question the article does not otherwise share', () => {
@@ -127,16 +136,19 @@ describe('retrieval over the article with the tiny test model', () => {
 
   describe('given an off-topic question', () => {
     // 今天天气怎么样: the article says 「股市震荡的今天」, but "today" in a question is the asker's day.
-    it.each(['明天北京会下雨吗？', '牛肉麵要怎麼煮？', 'Who won the last football World Cup?', '今天天气怎么样?', 'What is the weather today?'])(
-      'then "%s" is declined: answered false, no results',
-      async (question) => {
-        const answer = await knowledgeBase.ask(question);
-        expect(answer.answered).toBe(false);
-        expect(answer.results).toEqual([]);
-        expect(answer.best.score).toBeLessThan(1);
-        expect(answer.best.relevant).toBe(false);
-      },
-    );
+    it.each([
+      '明天北京会下雨吗？',
+      '牛肉麵要怎麼煮？',
+      'Who won the last football World Cup?',
+      '今天天气怎么样?',
+      'What is the weather today?',
+    ])('then "%s" is declined: answered false, no results', async (question) => {
+      const answer = await knowledgeBase.ask(question);
+      expect(answer.answered).toBe(false);
+      expect(answer.results).toEqual([]);
+      expect(answer.best.score).toBeLessThan(1);
+      expect(answer.best.relevant).toBe(false);
+    });
   });
 
   describe('given the evaluation question set', () => {
@@ -147,11 +159,13 @@ describe('retrieval over the article with the tiny test model', () => {
 
     it('then it has at least 48 questions in the three languages, with off-topic and near-topic unanswerable ones', () => {
       expect(questions.length).toBeGreaterThanOrEqual(48);
-      for (const lang of ['zh-Hans', 'zh-Hant', 'en'] as const) expect(questions.filter((question) => question.lang === lang).length).toBeGreaterThanOrEqual(8);
+      for (const lang of ['zh-Hans', 'zh-Hant', 'en'] as const)
+        expect(questions.filter((question) => question.lang === lang).length).toBeGreaterThanOrEqual(8);
       expect(questions.filter((question) => question.scope === 'off-topic').length).toBeGreaterThanOrEqual(6);
       expect(questions.filter((question) => question.scope === 'near-topic').length).toBeGreaterThanOrEqual(2);
       const paragraphCount = knowledgeBase.manifest.passages.length;
-      for (const question of questions) for (const gold of question.gold) expect(gold).toBeLessThanOrEqual(paragraphCount);
+      for (const question of questions)
+        for (const gold of question.gold) expect(gold).toBeLessThanOrEqual(paragraphCount);
     });
 
     it('then hybrid puts a gold paragraph in the top 3 for at least 95% of the Chinese questions', async () => {
@@ -169,14 +183,19 @@ describe('retrieval over the article with the tiny test model', () => {
     it('then at least 90% of the off-topic questions are declined, though many share everyday words with the article', async () => {
       const offTopic = questions.filter((candidate) => candidate.scope === 'off-topic');
       const answered: string[] = [];
-      for (const question of offTopic) if ((await knowledgeBase.ask(question.question)).answered) answered.push(question.question);
-      expect(answered.length, `answered: ${answered.join(' / ')}`).toBeLessThanOrEqual(Math.floor(offTopic.length * 0.1));
+      for (const question of offTopic)
+        if ((await knowledgeBase.ask(question.question)).answered) answered.push(question.question);
+      expect(answered.length, `answered: ${answered.join(' / ')}`).toBeLessThanOrEqual(
+        Math.floor(offTopic.length * 0.1),
+      );
     });
 
     it('then the set is split into a tuning half and a held-out half, alike in languages and kinds of question', () => {
       for (const lang of ['zh-Hans', 'zh-Hant', 'en'] as const) {
         for (const scope of ['answerable', 'off-topic', 'near-topic'] as const) {
-          const group = questions.filter((question) => question.lang === lang && (question.scope ?? 'answerable') === scope);
+          const group = questions.filter(
+            (question) => question.lang === lang && (question.scope ?? 'answerable') === scope,
+          );
           const tuning = group.filter((question) => question.split === 'tuning').length;
           expect(group.every((question) => question.split !== undefined)).toBe(true);
           expect(Math.abs(tuning - (group.length - tuning)), `${lang} ${scope}`).toBeLessThanOrEqual(1);

@@ -8,7 +8,15 @@ export const SECTIONS = ['暴风雨的前夜', '散户投资人和一线从业�
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function passage(text: string, overrides: Partial<Passage> = {}): Passage {
-  return { id: 'article.txt#1', document: 'article.txt', title: 'The article', paragraph: 1, section: SECTIONS[0]!, text, ...overrides };
+  return {
+    id: 'article.txt#1',
+    document: 'article.txt',
+    title: 'The article',
+    paragraph: 1,
+    section: SECTIONS[0]!,
+    text,
+    ...overrides,
+  };
 }
 
 export function result(
@@ -59,7 +67,37 @@ export function random(seed: number): () => number {
   };
 }
 
-export const PIECES = ['杰文斯悖论', '英伟达', '。', ',', ' ', '\n', '**', '*', '_', '__', '~~', '||', '`', '```', '> ', '# ', '-# ', '- ', '1. ', '[x](https://e.com)', '@everyone', '<@&123456789012345678>', '<@123456789012345678>', '\\', '😀', '👨‍👩‍👧', 'word', 'Broadcom', 'é'];
+export const PIECES = [
+  '杰文斯悖论',
+  '英伟达',
+  '。',
+  ',',
+  ' ',
+  '\n',
+  '**',
+  '*',
+  '_',
+  '__',
+  '~~',
+  '||',
+  '`',
+  '```',
+  '> ',
+  '# ',
+  '-# ',
+  '- ',
+  '1. ',
+  '[x](https://e.com)',
+  '@everyone',
+  '<@&123456789012345678>',
+  '<@123456789012345678>',
+  '\\',
+  '😀',
+  '👨‍👩‍👧',
+  'word',
+  'Broadcom',
+  'é',
+];
 
 export function randomText(next: () => number, length: number): string {
   let text = '';

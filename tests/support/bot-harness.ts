@@ -83,7 +83,10 @@ export function embedText(embed: JsonObject | APIEmbed): string {
 }
 
 /** Asserts every limit Discord puts on a message. */
-export function expectWithinDiscordLimits(message: { content?: string | null; embeds?: Array<JsonObject | APIEmbed> }): void {
+export function expectWithinDiscordLimits(message: {
+  content?: string | null;
+  embeds?: Array<JsonObject | APIEmbed>;
+}): void {
   const length = (text: unknown) => (typeof text === 'string' ? [...text].length : 0);
   expect(length(message.content)).toBeLessThanOrEqual(2000);
   const embeds = message.embeds ?? [];
@@ -111,7 +114,11 @@ export function errorLines(log: CapturedLogger): Array<Record<string, unknown>> 
 }
 
 /** A promise and the functions that settle it, for controlling when a "slow" step finishes. */
-export function controllable<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+export function controllable<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<T>((res, rej) => {

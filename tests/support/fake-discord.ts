@@ -195,9 +195,7 @@ export interface InteractionHandle {
   waitFor(predicate: (s: InteractionState) => boolean, timeoutMs?: number): Promise<InteractionState>;
 }
 
-export type CommandOptionInput =
-  | JsonObject[]
-  | Record<string, string | number | boolean>;
+export type CommandOptionInput = JsonObject[] | Record<string, string | number | boolean>;
 
 export interface SendInteractionInput {
   name: string;
@@ -407,7 +405,11 @@ function validateMessageBody(
     total += len(e.title) + len(e.description) + len(e.footer?.text) + len(e.author?.name);
     const fields: JsonObject[] = Array.isArray(e.fields) ? e.fields : [];
     if (fields.length > 25) {
-      errs.push({ path: [...prefix, ...p, 'fields'], code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' });
+      errs.push({
+        path: [...prefix, ...p, 'fields'],
+        code: 'BASE_TYPE_MAX_LENGTH',
+        message: 'Must be 25 or fewer in length.',
+      });
     }
     fields.forEach((f, j) => {
       const fp = [...p, 'fields', String(j)];
@@ -444,11 +446,7 @@ function validateMessageBody(
 }
 
 /** Who a message pings, per Discord's allowed_mentions semantics. */
-export function computePings(
-  content: string,
-  allowed: JsonObject | undefined,
-  replyAuthorId: string | null,
-): Pings {
+export function computePings(content: string, allowed: JsonObject | undefined, replyAuthorId: string | null): Pings {
   const users = [...new Set([...content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1]!))];
   const roles = [...new Set([...content.matchAll(/<@&(\d+)>/g)].map((m) => m[1]!))];
   const everyone = /@(everyone|here)/.test(content);
@@ -880,7 +878,13 @@ export class FakeDiscord {
     ws.on('message', (raw, isBinary) => this.onGatewayMessage(conn, raw as Buffer, isBinary));
     ws.on('close', (code, reason) => {
       if (conn.open) {
-        this.gatewayCloses.push({ connectionId: conn.id, code, reason: reason.toString(), by: 'client', at: Date.now() });
+        this.gatewayCloses.push({
+          connectionId: conn.id,
+          code,
+          reason: reason.toString(),
+          by: 'client',
+          at: Date.now(),
+        });
       }
       this.detach(conn);
     });
@@ -895,7 +899,12 @@ export class FakeDiscord {
       this.closeConn(conn, 4002, 'Decode error: only uncompressed JSON is supported by the fake');
       return;
     }
-    this.send(conn, { op: Op.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs, _trace: ['["fake-gateway",{"micros":0}]'] }, s: null, t: null });
+    this.send(conn, {
+      op: Op.Hello,
+      d: { heartbeat_interval: this.options.heartbeatIntervalMs, _trace: ['["fake-gateway",{"micros":0}]'] },
+      s: null,
+      t: null,
+    });
     this.notify();
   }
 
@@ -1079,7 +1088,11 @@ export class FakeDiscord {
       const isDm = !d.guild_id;
       const needed = isDm ? Intent.DirectMessages : Intent.GuildMessages;
       if (!(intents & needed)) {
-        this.droppedDispatches.push({ t, d, reason: isDm ? 'missing DirectMessages intent' : 'missing GuildMessages intent' });
+        this.droppedDispatches.push({
+          t,
+          d,
+          reason: isDm ? 'missing DirectMessages intent' : 'missing GuildMessages intent',
+        });
         this.notify();
         return;
       }
@@ -1109,7 +1122,13 @@ export class FakeDiscord {
   /** Abruptly terminate every gateway socket (TCP-level, no close frame → client sees 1006). */
   dropConnections(): void {
     for (const c of [...this.conns]) {
-      this.gatewayCloses.push({ connectionId: c.id, code: 1006, reason: 'terminated by fake', by: 'server', at: Date.now() });
+      this.gatewayCloses.push({
+        connectionId: c.id,
+        code: 1006,
+        reason: 'terminated by fake',
+        by: 'server',
+        at: Date.now(),
+      });
       c.ws.terminate();
       this.detach(c);
     }
@@ -1164,8 +1183,7 @@ export class FakeDiscord {
     if (Array.isArray(input)) return input;
     return Object.entries(input).map(([name, value]) => ({
       name,
-      type:
-        typeof value === 'string' ? 3 : typeof value === 'boolean' ? 5 : Number.isInteger(value) ? 4 : 10,
+      type: typeof value === 'string' ? 3 : typeof value === 'boolean' ? 5 : Number.isInteger(value) ? 4 : 10,
       value,
     }));
   }
@@ -1285,7 +1303,8 @@ export class FakeDiscord {
         .waitFor(
           () => fake.isAnswered(internal) && Date.now() - internal.state.lastActivityAt >= quiet,
           timeoutMs,
-          () => `interaction /${internal.state.commandName} to be answered; state: ${JSON.stringify(fake.describe(internal))}`,
+          () =>
+            `interaction /${internal.state.commandName} to be answered; state: ${JSON.stringify(fake.describe(internal))}`,
           quiet,
         )
         .then(() => fake.snapshot(internal));
@@ -1308,7 +1327,8 @@ export class FakeDiscord {
           .waitFor(
             () => predicate(fake.snapshot(internal)),
             timeoutMs,
-            () => `interaction /${internal.state.commandName} predicate; state: ${JSON.stringify(fake.describe(internal))}`,
+            () =>
+              `interaction /${internal.state.commandName} predicate; state: ${JSON.stringify(fake.describe(internal))}`,
           )
           .then(() => fake.snapshot(internal));
         p.catch(() => {});
@@ -1376,7 +1396,12 @@ export class FakeDiscord {
       message.member = this.member(author.id, false);
     }
     if (input.replyTo) {
-      message.message_reference = { type: 0, message_id: input.replyTo, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) };
+      message.message_reference = {
+        type: 0,
+        message_id: input.replyTo,
+        channel_id: channelId,
+        ...(guildId ? { guild_id: guildId } : {}),
+      };
       message.referenced_message = referenced ? referenced.message : null;
     }
     Object.assign(message, input.overrides ?? {});
@@ -1493,7 +1518,8 @@ export class FakeDiscord {
     const b = body ?? {};
     const m = rec.message;
     if ('content' in b) m.content = b.content ?? '';
-    if ('embeds' in b) m.embeds = Array.isArray(b.embeds) ? b.embeds.map((e: JsonObject) => ({ type: 'rich', ...e })) : [];
+    if ('embeds' in b)
+      m.embeds = Array.isArray(b.embeds) ? b.embeds.map((e: JsonObject) => ({ type: 'rich', ...e })) : [];
     if ('components' in b) m.components = Array.isArray(b.components) ? b.components : [];
     if (files.length || 'attachments' in b) {
       const kept = Array.isArray(b.attachments)
@@ -1503,7 +1529,10 @@ export class FakeDiscord {
       rec.files = [...rec.files, ...files];
     }
     // Editing a deferred (loading) response clears the loading flag.
-    m.flags = ((Number(m.flags ?? 0) & ~MessageFlags.Loading) | (b.flags !== undefined ? Number(b.flags) & ~MessageFlags.Loading : 0)) >>> 0;
+    m.flags =
+      ((Number(m.flags ?? 0) & ~MessageFlags.Loading) |
+        (b.flags !== undefined ? Number(b.flags) & ~MessageFlags.Loading : 0)) >>>
+      0;
     const now = Date.now();
     if (rec.source !== 'interaction-original' || rec.edits.length > 0 || !(rec.flags & MessageFlags.Loading)) {
       m.edited_timestamp = iso(now);
@@ -1671,10 +1700,7 @@ export class FakeDiscord {
     return Buffer.concat(chunks);
   }
 
-  private async parseBody(
-    raw: Buffer,
-    contentType: string | undefined,
-  ): Promise<{ body: any; files: UploadedFile[] }> {
+  private async parseBody(raw: Buffer, contentType: string | undefined): Promise<{ body: any; files: UploadedFile[] }> {
     if (raw.length === 0) return { body: null, files: [] };
     const ct = contentType ?? '';
     if (ct.startsWith('multipart/form-data')) {
@@ -1820,7 +1846,12 @@ export class FakeDiscord {
       return {
         status,
         headers,
-        body: rule.body ?? { message: 'You are being rate limited.', retry_after: retryAfter, global, ...(global ? {} : { code: 0 }) },
+        body: rule.body ?? {
+          message: 'You are being rate limited.',
+          retry_after: retryAfter,
+          global,
+          ...(global ? {} : { code: 0 }),
+        },
       };
     }
     const defaults: Record<number, JsonObject> = {
@@ -1847,7 +1878,11 @@ export class FakeDiscord {
 
   private requireBotAuth(req: RecordedRequest): void {
     const auth = req.authorization;
-    if (!auth || !auth.startsWith('Bot ') || (this.options.token !== undefined && auth !== `Bot ${this.options.token}`)) {
+    if (
+      !auth ||
+      !auth.startsWith('Bot ') ||
+      (this.options.token !== undefined && auth !== `Bot ${this.options.token}`)
+    ) {
       throw new HttpError(401, errorBody(0, '401: Unauthorized'));
     }
   }
@@ -1877,7 +1912,12 @@ export class FakeDiscord {
 
   private storeCommands(list: unknown, guildId: string | null): JsonObject[] {
     if (!Array.isArray(list)) {
-      throw new HttpError(400, errorBody(50035, 'Invalid Form Body', { _errors: [{ code: 'LIST_TYPE_CONVERT', message: 'Only iterables may be used in a ListType' }] }));
+      throw new HttpError(
+        400,
+        errorBody(50035, 'Invalid Form Body', {
+          _errors: [{ code: 'LIST_TYPE_CONVERT', message: 'Only iterables may be used in a ListType' }],
+        }),
+      );
     }
     const previous = guildId ? (this.guildCommands.get(guildId) ?? []) : this.globalCommands;
     return list.map((c: JsonObject) => this.commandObject(c, guildId, previous.find((p) => p.name === c.name)?.id));
@@ -1991,8 +2031,8 @@ export class FakeDiscord {
       this.requireBotAuth(req);
       this.requireApp(p.app!);
       if (p.guild !== this.guildId) throw new HttpError(403, errorBody(50001, 'Missing Access'));
-      const list = this.storeCommands(req.body, p.guild!);
-      this.guildCommands.set(p.guild!, list);
+      const list = this.storeCommands(req.body, p.guild);
+      this.guildCommands.set(p.guild, list);
       return { status: 200, body: list };
     });
     this.route('GET', '/applications/:app/guilds/:guild/commands', (req, p) => {
@@ -2010,12 +2050,20 @@ export class FakeDiscord {
       if (this.options.callbackDeadlineMs !== undefined && now - s.dispatchedAt > this.options.callbackDeadlineMs) {
         throw notFound(10062, 'Unknown interaction');
       }
-      if (s.responseType !== null) throw new HttpError(400, errorBody(40060, 'Interaction has already been acknowledged.'));
+      if (s.responseType !== null)
+        throw new HttpError(400, errorBody(40060, 'Interaction has already been acknowledged.'));
       const body: JsonObject = req.body ?? {};
       const type = Number(body.type);
       const data: JsonObject | null = body.data ?? null;
       if (![1, 4, 5, 6, 7, 8, 9, 10, 12].includes(type)) {
-        throw new HttpError(400, errorBody(50035, 'Invalid Form Body', { type: { _errors: [{ code: 'ENUM_TYPE_COERCE', message: `Value "${body.type}" is not a valid enum value.` }] } }));
+        throw new HttpError(
+          400,
+          errorBody(50035, 'Invalid Form Body', {
+            type: {
+              _errors: [{ code: 'ENUM_TYPE_COERCE', message: `Value "${body.type}" is not a valid enum value.` }],
+            },
+          }),
+        );
       }
       if (type === 4 && this.options.validateMessages) {
         const err = validateMessageBody(data, req.files, { requireNonEmpty: true, prefix: ['data'] });
@@ -2124,9 +2172,21 @@ export class FakeDiscord {
       const message = this.buildBotMessage(s.channelId, req.body, req.files, {
         webhook_id: this.applicationId,
         application_id: this.applicationId,
-        interaction_metadata: { id: s.id, type: 2, name: s.commandName, command_type: 1, user: this.users.get(s.userId), authorizing_integration_owners: s.payload.authorizing_integration_owners },
+        interaction_metadata: {
+          id: s.id,
+          type: 2,
+          name: s.commandName,
+          command_type: 1,
+          user: this.users.get(s.userId),
+          authorizing_integration_owners: s.payload.authorizing_integration_owners,
+        },
       });
-      const rec = this.storeMessage(message, { source: 'interaction-followup', body: req.body, files: req.files, interactionId: s.id });
+      const rec = this.storeMessage(message, {
+        source: 'interaction-followup',
+        body: req.body,
+        files: req.files,
+        interactionId: s.id,
+      });
       s.followups.push(rec);
       s.lastActivityAt = Date.now();
       return req.query['wait'] === 'true' ? { status: 200, body: message } : { status: 204 };
@@ -2155,9 +2215,12 @@ export class FakeDiscord {
       if (ref?.message_id) {
         const target = this.messagesById.get(String(ref.message_id));
         if ((!target || target.channelId !== (ref.channel_id ?? ch)) && ref.fail_if_not_exists !== false) {
-          throw new HttpError(400, errorBody(50035, 'Invalid Form Body', {
-            message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] },
-          }));
+          throw new HttpError(
+            400,
+            errorBody(50035, 'Invalid Form Body', {
+              message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] },
+            }),
+          );
         }
         if (!target) delete body.message_reference;
       }
@@ -2175,7 +2238,8 @@ export class FakeDiscord {
       this.requireBotAuth(req);
       const rec = this.messagesById.get(p.msg!);
       if (!rec || rec.deleted || rec.channelId !== p.ch) throw notFound(10008, 'Unknown Message');
-      if (rec.authorId !== this.botUser.id) throw new HttpError(403, errorBody(50005, 'Cannot edit a message authored by another user'));
+      if (rec.authorId !== this.botUser.id)
+        throw new HttpError(403, errorBody(50005, 'Cannot edit a message authored by another user'));
       if (this.options.validateMessages) {
         const err = validateMessageBody(req.body, req.files, { requireNonEmpty: false });
         if (err) throw err;

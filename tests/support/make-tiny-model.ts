@@ -28,7 +28,9 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const dir = await createTinyModel(path.resolve(target), { vocabularyText: await corpusText(path.resolve(process.env.CORPUS_PATH ?? 'corpus')) });
+  const dir = await createTinyModel(path.resolve(target), {
+    vocabularyText: await corpusText(path.resolve(process.env.CORPUS_PATH ?? 'corpus')),
+  });
   process.stderr.write(`Wrote the tiny test model to ${dir}\n`);
 }
 

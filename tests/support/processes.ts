@@ -36,13 +36,13 @@ export async function runScript(script: string, args: string[], env: Record<stri
   let stdout = '';
   let stderr = '';
   const changed = new Set<() => void>();
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     for (const listener of changed) listener();
   });
   const exited = new Promise<Exited>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  exited.then(() => {
+  void exited.then(() => {
     for (const listener of changed) listener();
   });
 
@@ -56,9 +56,13 @@ export async function runScript(script: string, args: string[], env: Record<stri
       };
       const listener = () => {
         if (check(stderr)) done();
-        else if (child.exitCode !== null || child.signalCode !== null) done(new Error(`the process exited before ${what}; its stderr:\n${stderr}`));
+        else if (child.exitCode !== null || child.signalCode !== null)
+          done(new Error(`the process exited before ${what}; its stderr:\n${stderr}`));
       };
-      const timer = setTimeout(() => done(new Error(`timed out waiting for ${what}; stderr so far:\n${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`timed out waiting for ${what}; stderr so far:\n${stderr}`)),
+        timeoutMs,
+      );
       changed.add(listener);
       listener();
     });

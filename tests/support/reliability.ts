@@ -31,7 +31,8 @@ export function replyTo(fake: FakeDiscord, message: MessageRecord, timeoutMs = 1
 }
 
 /** Paths of the REST calls that carry message text: replies, edits, follow-ups and channel messages. */
-const MESSAGE_ROUTES = /^\/(interactions\/\d+\/[^/]+\/callback|webhooks\/\d+\/[^/]+(\/messages\/[^/]+)?|channels\/\d+\/messages(\/\d+)?)$/;
+const MESSAGE_ROUTES =
+  /^\/(interactions\/\d+\/[^/]+\/callback|webhooks\/\d+\/[^/]+(\/messages\/[^/]+)?|channels\/\d+\/messages(\/\d+)?)$/;
 
 /**
  * Nobody was pinged by anything the bot sent: every request that carries
@@ -48,7 +49,8 @@ export function expectNobodyPinged(fake: FakeDiscord): void {
   for (const request of carrying) {
     const data: JsonObject = request.path.endsWith('/callback') ? request.body.data : request.body;
     expect(data.allowed_mentions, `${request.method} ${request.path}`).toMatchObject({ parse: [] });
-    if (data.message_reference) expect(data.allowed_mentions.replied_user, `${request.method} ${request.path}`).toBe(false);
+    if (data.message_reference)
+      expect(data.allowed_mentions.replied_user, `${request.method} ${request.path}`).toBe(false);
   }
   for (const message of fake.botMessages()) expect(message.pings, message.content).toEqual(NOBODY_PINGED);
 }
@@ -95,7 +97,10 @@ export class InstrumentedEmbedder implements Embedder {
 }
 
 /** Opens the configured knowledge base as the bot does, with the model wrapped in an {@link InstrumentedEmbedder}. */
-export async function openInstrumented(config: Config, logger: Logger): Promise<{ knowledgeBase: KnowledgeBase; embedder: InstrumentedEmbedder }> {
+export async function openInstrumented(
+  config: Config,
+  logger: Logger,
+): Promise<{ knowledgeBase: KnowledgeBase; embedder: InstrumentedEmbedder }> {
   const embedder = new InstrumentedEmbedder(await loadConfiguredEmbedder(config, logger));
   const knowledgeBase = await KnowledgeBase.open(knowledgeBaseOptions(config, embedder, logger));
   return { knowledgeBase, embedder };

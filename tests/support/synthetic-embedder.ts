@@ -16,7 +16,15 @@ export class SyntheticEmbedder implements Embedder {
     private readonly sharedWeight: number,
     dimensions = 48,
   ) {
-    this.info = { id, dimensions, maxTokens: 512, queryPrefix: '', passagePrefix: '', quantized: true, fingerprint: id };
+    this.info = {
+      id,
+      dimensions,
+      maxTokens: 512,
+      queryPrefix: '',
+      passagePrefix: '',
+      quantized: true,
+      fingerprint: id,
+    };
   }
 
   private vectorOf(text: string): Float32Array {

@@ -69,13 +69,27 @@ describe('tiny test embedding model', () => {
 
   describe('given a freshly generated model directory', () => {
     it('then it contains the files transformers.js loads, with both quantized and full-precision graphs', async () => {
-      for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx']) {
+      for (const file of [
+        'config.json',
+        'tokenizer.json',
+        'tokenizer_config.json',
+        'onnx/model.onnx',
+        'onnx/model_quantized.onnx',
+      ]) {
         expect((await stat(path.join(dir, file))).size, file).toBeGreaterThan(0);
       }
       const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8'));
-      expect(config).toMatchObject({ model_type: 'bert', hidden_size: DIMENSIONS, max_position_embeddings: MAX_TOKENS });
+      expect(config).toMatchObject({
+        model_type: 'bert',
+        hidden_size: DIMENSIONS,
+        max_position_embeddings: MAX_TOKENS,
+      });
       const tokenizerConfig = JSON.parse(await readFile(path.join(dir, 'tokenizer_config.json'), 'utf8'));
-      expect(tokenizerConfig).toMatchObject({ tokenizer_class: 'BertTokenizer', model_max_length: MAX_TOKENS, do_lower_case: true });
+      expect(tokenizerConfig).toMatchObject({
+        tokenizer_class: 'BertTokenizer',
+        model_max_length: MAX_TOKENS,
+        do_lower_case: true,
+      });
     });
 
     it('then transformers.js loads it from a local path and runs it without printing warnings', () => {
@@ -168,7 +182,24 @@ describe('tiny test embedding model', () => {
       const plainDir = await createTinyModel(path.join(root, 'plain'));
       const tokenizer = JSON.parse(await readFile(path.join(plainDir, 'tokenizer.json'), 'utf8'));
       const vocab: Record<string, number> = tokenizer.model.vocab;
-      for (const token of ['一', '鿿', '輝', '達', '華', '爾', '街', '英', '伟', '达', 'a', '##z', '9', '##0', '，', '。']) {
+      for (const token of [
+        '一',
+        '鿿',
+        '輝',
+        '達',
+        '華',
+        '爾',
+        '街',
+        '英',
+        '伟',
+        '达',
+        'a',
+        '##z',
+        '9',
+        '##0',
+        '，',
+        '。',
+      ]) {
         expect(vocab, token).toHaveProperty([token]);
       }
       expect(vocab['[PAD]']).toBe(0);

@@ -13,6 +13,7 @@
  *   config.json, tokenizer.json, tokenizer_config.json,
  *   onnx/model.onnx and onnx/model_quantized.onnx (identical float graphs).
  */
+import type * as OnnxProto from 'onnx-proto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -20,7 +21,7 @@ import path from 'node:path';
 // onnx-proto is CommonJS (`module.exports = { onnx }`), so Node's ESM loader only exposes a
 // default export. createRequire keeps this independent of esModuleInterop settings.
 const require = createRequire(import.meta.url);
-const { onnx } = require('onnx-proto') as typeof import('onnx-proto');
+const { onnx } = require('onnx-proto') as typeof OnnxProto;
 
 export interface TinyModelOptions {
   /** Embedding width (hidden_size). Default 64. */
@@ -42,14 +43,98 @@ const PUNCTUATION = /^[\p{P}\u0021-\u002F\u003A-\u0040\u005B-\u0060\u007B-\u007E
 const LOW_WEIGHT_WORDS = ['query', 'passage'];
 
 const COMMON_ENGLISH_WORDS = [
-  'the', 'of', 'and', 'to', 'in', 'is', 'for', 'on', 'that', 'with', 'as', 'was', 'it', 'by',
-  'at', 'from', 'be', 'are', 'this', 'an', 'or', 'not', 'but', 'have', 'has', 'had', 'his',
-  'her', 'they', 'their', 'we', 'you', 'he', 'she', 'i', 'what', 'why', 'how', 'who', 'when',
-  'where', 'which', 'will', 'would', 'can', 'could', 'do', 'does', 'did', 'about', 'more',
-  'one', 'all', 'so', 'if', 'no', 'yes', 'there', 'been', 'were', 'its', 'than', 'out', 'up',
-  'hello', 'world', 'article', 'question', 'answer', 'market', 'stock', 'stocks', 'china',
-  'chinese', 'american', 'us', 'ai', 'model', 'models', 'chip', 'chips', 'gpu', 'gpus',
-  'nvidia', 'deepseek', 'openai', 'wall', 'street', 'billion', 'trillion', 'dollar', 'dollars',
+  'the',
+  'of',
+  'and',
+  'to',
+  'in',
+  'is',
+  'for',
+  'on',
+  'that',
+  'with',
+  'as',
+  'was',
+  'it',
+  'by',
+  'at',
+  'from',
+  'be',
+  'are',
+  'this',
+  'an',
+  'or',
+  'not',
+  'but',
+  'have',
+  'has',
+  'had',
+  'his',
+  'her',
+  'they',
+  'their',
+  'we',
+  'you',
+  'he',
+  'she',
+  'i',
+  'what',
+  'why',
+  'how',
+  'who',
+  'when',
+  'where',
+  'which',
+  'will',
+  'would',
+  'can',
+  'could',
+  'do',
+  'does',
+  'did',
+  'about',
+  'more',
+  'one',
+  'all',
+  'so',
+  'if',
+  'no',
+  'yes',
+  'there',
+  'been',
+  'were',
+  'its',
+  'than',
+  'out',
+  'up',
+  'hello',
+  'world',
+  'article',
+  'question',
+  'answer',
+  'market',
+  'stock',
+  'stocks',
+  'china',
+  'chinese',
+  'american',
+  'us',
+  'ai',
+  'model',
+  'models',
+  'chip',
+  'chips',
+  'gpu',
+  'gpus',
+  'nvidia',
+  'deepseek',
+  'openai',
+  'wall',
+  'street',
+  'billion',
+  'trillion',
+  'dollar',
+  'dollars',
   ...LOW_WEIGHT_WORDS,
 ];
 
@@ -69,7 +154,10 @@ function isCjk(cp: number): boolean {
 
 /** What transformers.js' BertNormalizer does with lowercase=true, strip_accents=null. */
 function normalizeLikeBert(text: string): string {
-  return text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  return text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '');
 }
 
 function buildVocabulary(vocabularyText: string | undefined): string[] {
@@ -182,7 +270,7 @@ function buildOnnxModel(embeddings: Float32Array, vocabSize: number, dimensions:
   const { AttributeType } = onnx.AttributeProto;
   const batchBySeq = [{ dimParam: 'batch_size' }, { dimParam: 'sequence_length' }];
 
-  const graph: import('onnx-proto').onnx.IGraphProto = {
+  const graph: OnnxProto.onnx.IGraphProto = {
     name: 'tiny_bag_of_tokens',
     input: [
       { name: 'input_ids', type: { tensorType: { elemType: DataType.INT64, shape: { dim: batchBySeq } } } },
@@ -314,8 +402,10 @@ export async function createTinyModel(dir: string, options: TinyModelOptions = {
   const dimensions = options.dimensions ?? 64;
   const maxTokens = options.maxTokens ?? 128;
   const modelType = options.modelType ?? 'bert';
-  if (!Number.isInteger(dimensions) || dimensions < 1) throw new Error(`dimensions must be a positive integer, got ${dimensions}`);
-  if (!Number.isInteger(maxTokens) || maxTokens < 3) throw new Error(`maxTokens must be an integer >= 3, got ${maxTokens}`);
+  if (!Number.isInteger(dimensions) || dimensions < 1)
+    throw new Error(`dimensions must be a positive integer, got ${dimensions}`);
+  if (!Number.isInteger(maxTokens) || maxTokens < 3)
+    throw new Error(`maxTokens must be an integer >= 3, got ${maxTokens}`);
 
   const vocab = buildVocabulary(options.vocabularyText);
   const embeddings = buildEmbeddings(vocab, dimensions);

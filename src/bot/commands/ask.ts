@@ -32,11 +32,18 @@ export const ask: SlashCommand = {
     const admission = context.questionLimiter.take(interaction.user.id);
     if (!admission.allowed) throw tooManyQuestions(admission, context.questionLimiter);
     // Checked here too: Discord enforces max_length only for clients that respect the registered definition.
-    const question = validQuestion(interaction.options.getString('question', true), context.config.limits.maxQuestionLength);
+    const question = validQuestion(
+      interaction.options.getString('question', true),
+      context.config.limits.maxQuestionLength,
+    );
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     await respond(
       interaction,
-      async () => answerQuestion(await context.knowledge.whenReady(), question, { language: context.language, echoQuestion: true }),
+      async () =>
+        answerQuestion(await context.knowledge.whenReady(), question, {
+          language: context.language,
+          echoQuestion: true,
+        }),
       { ephemeral, deferNow: context.knowledge.current === undefined },
     );
   },

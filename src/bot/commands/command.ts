@@ -7,7 +7,7 @@ import {
 } from 'discord.js';
 import type { Config } from '../../config/config.js';
 import type { BotContext } from '../context.js';
-import { COMMAND_NAMES, localizations, t, type Language, type MessageKey } from '../i18n.js';
+import { type COMMAND_NAMES, localizations, t, type Language, type MessageKey } from '../i18n.js';
 
 export type CommandName = 'ask' | 'about' | 'help' | 'reindex';
 
@@ -29,7 +29,10 @@ export interface SlashCommand {
  * A command's common definition: its English name and description with
  * their Chinese localizations, usable in servers and in DMs with the bot.
  */
-export function commandBuilder(name: CommandName & keyof typeof COMMAND_NAMES, description: MessageKey): SlashCommandBuilder {
+export function commandBuilder(
+  name: CommandName & keyof typeof COMMAND_NAMES,
+  description: MessageKey,
+): SlashCommandBuilder {
   return new SlashCommandBuilder()
     .setName(name)
     .setNameLocalizations(localizations({ name }))

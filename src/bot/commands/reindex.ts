@@ -55,7 +55,10 @@ function describeReport(report: ReindexReport, language: Language): string {
  */
 export const reindex: SlashCommand = {
   name: 'reindex',
-  data: () => commandBuilder('reindex', 'reindexDescription').setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild).toJSON(),
+  data: () =>
+    commandBuilder('reindex', 'reindexDescription')
+      .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+      .toJSON(),
 
   async execute(interaction, context) {
     const { language, logger } = context;
@@ -68,14 +71,17 @@ export const reindex: SlashCommand = {
     const progress = new ThrottledEdits(
       (text) => interaction.editReply({ content: text, allowedMentions: NO_MENTIONS }),
       PROGRESS_EDIT_INTERVAL_MS,
-      (error) => logger.warn({ err: error, command: 'reindex', user: interaction.user.id }, 'could not show reindex progress'),
+      (error) =>
+        logger.warn({ err: error, command: 'reindex', user: interaction.user.id }, 'could not show reindex progress'),
     );
     progress.update(heading);
     logger.info({ user: interaction.user.id, guild: interaction.guildId, joined }, 'reindex requested');
 
     let report: ReindexReport;
     try {
-      report = await knowledgeBase.reindex((step) => progress.update(`${heading}\n${describeProgress(step, language)}`));
+      report = await knowledgeBase.reindex((step) =>
+        progress.update(`${heading}\n${describeProgress(step, language)}`),
+      );
     } catch (error) {
       await progress.close();
       logger.warn({ err: error, user: interaction.user.id }, 'reindex failed; the previous index keeps serving');

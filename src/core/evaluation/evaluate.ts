@@ -95,7 +95,9 @@ function partReport(outcomes: readonly QuestionOutcome[]): PartReport {
     ranking: Object.fromEntries(
       RANKERS.map((mode) => [
         mode,
-        byGroup((group) => rankingMetrics(group.map((outcome) => ({ ranking: outcome.rankings[mode], gold: outcome.gold })))),
+        byGroup((group) =>
+          rankingMetrics(group.map((outcome) => ({ ranking: outcome.rankings[mode], gold: outcome.gold }))),
+        ),
       ]),
     ) as PartReport['ranking'],
     decision: byGroup(decisionTally),

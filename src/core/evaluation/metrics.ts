@@ -29,9 +29,12 @@ export interface RankingMetrics {
 }
 
 /** Mean recall@1, recall@3 and MRR over answerable questions (those with gold); unanswerable ones are skipped. */
-export function rankingMetrics(items: readonly { ranking: readonly number[]; gold: readonly number[] }[]): RankingMetrics {
+export function rankingMetrics(
+  items: readonly { ranking: readonly number[]; gold: readonly number[] }[],
+): RankingMetrics {
   const answerable = items.filter((item) => item.gold.length > 0);
-  const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length);
+  const mean = (values: number[]) =>
+    values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
   return {
     questions: answerable.length,
     recallAt1: mean(answerable.map(({ ranking, gold }) => recallAt(ranking, gold, 1))),

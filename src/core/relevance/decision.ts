@@ -85,7 +85,11 @@ function countsTowardsGap(word: string, scripts: ReadonlySet<Script>): boolean {
  * The share of the question's content the whole article lacks, 0–1.
  * `found[i]` is how much of word i the best passage contains.
  */
-export function questionGap(words: readonly WeighedWord[], found: readonly number[], scripts: ReadonlySet<Script>): number {
+export function questionGap(
+  words: readonly WeighedWord[],
+  found: readonly number[],
+  scripts: ReadonlySet<Script>,
+): number {
   const total = words.reduce((sum, word) => sum + absentWeight(word), 0);
   const missing = words.reduce(
     (sum, word, index) => sum + (countsTowardsGap(word.word, scripts) ? absentWeight(word) * (1 - found[index]!) : 0),

@@ -40,13 +40,18 @@ interface WordRanks {
 let ranks: WordRanks | undefined;
 
 /** The `RARE_RANK` most frequent of `size` entries, ranked; entries are read through `countOf` and `wordOf`. */
-function topRanks(size: number, countOf: (index: number) => number, wordOf: (index: number) => string): Map<string, number> {
+function topRanks(
+  size: number,
+  countOf: (index: number) => number,
+  wordOf: (index: number) => string,
+): Map<string, number> {
   const counts = new Float64Array(size);
   for (let index = 0; index < size; index++) counts[index] = countOf(index);
   // The cut-off count first (a numeric sort), so that only the kept entries become strings and objects.
   const cutoff = Float64Array.from(counts).sort()[Math.max(0, size - RARE_RANK)] ?? 0;
   const kept: Array<{ word: string; count: number }> = [];
-  for (let index = 0; index < size; index++) if (counts[index]! >= cutoff) kept.push({ word: wordOf(index), count: counts[index]! });
+  for (let index = 0; index < size; index++)
+    if (counts[index]! >= cutoff) kept.push({ word: wordOf(index), count: counts[index]! });
   kept.sort((left, right) => right.count - left.count);
   return new Map(kept.slice(0, RARE_RANK).map((entry, index) => [entry.word, index + 1]));
 }
@@ -56,7 +61,7 @@ function chineseRanks(): Map<string, number> {
   const text = readFileSync(require.resolve('@node-rs/jieba/dict.txt'), 'utf8');
   const starts: number[] = [];
   const spaces: number[] = [];
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const space = text.indexOf(' ', start);
@@ -87,7 +92,11 @@ function englishRanks(): Map<string, number> {
   for (const { word, count } of list) totals.set(word.toLowerCase(), (totals.get(word.toLowerCase()) ?? 0) + count);
   const words = [...totals.keys()];
   const counts = [...totals.values()];
-  return topRanks(words.length, (index) => counts[index]!, (index) => words[index]!);
+  return topRanks(
+    words.length,
+    (index) => counts[index]!,
+    (index) => words[index]!,
+  );
 }
 
 /** Loads the lists now, at start-up, rather than during the first question. Only the ranked words are kept. */
@@ -125,7 +134,8 @@ function tilingSpecificity(word: string, parts: readonly string[]): number | und
     if (best[start] === Infinity) continue;
     for (const { part, specificity } of pieces) {
       const end = start + part.length;
-      if (end > characters.length || part.some((character, offset) => characters[start + offset] !== character)) continue;
+      if (end > characters.length || part.some((character, offset) => characters[start + offset] !== character))
+        continue;
       best[end] = Math.min(best[end]!, Math.max(best[start]!, specificity));
     }
   }
@@ -157,6 +167,7 @@ export function wordSpecificity({ word, tag, parts = [] }: WordToWeigh): number 
   const tiled = tilingSpecificity(word, parts);
   if (tiled !== undefined) return tiled;
   // A two-character word jieba did not know (tag x: 这轮, 多大) is as specific as its rarer character.
-  if (tag === 'x' && [...word].length === 2) return Math.max(...[...word].map((character) => specificityOfRank(wordRank(character))));
+  if (tag === 'x' && [...word].length === 2)
+    return Math.max(...[...word].map((character) => specificityOfRank(wordRank(character))));
   return 1;
 }

@@ -28,7 +28,9 @@ describe('given /about', () => {
   });
 
   it('then during a rebuild it says answers still come from this index', () => {
-    expect(formatAbout(manifest, { language: 'en', isRebuilding: true, bar: CALIBRATED }).embeds[0]!.description).toContain('A rebuild is running');
+    expect(
+      formatAbout(manifest, { language: 'en', isRebuilding: true, bar: CALIBRATED }).embeds[0]!.description,
+    ).toContain('A rebuild is running');
   });
 
   it('then a bar set by MIN_SCORE says so, in the asker’s language', () => {

@@ -1,9 +1,22 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_USER_ID, errorLines, MANAGE_GUILD_PERMISSIONS, startBot, type RunningBot } from '../../support/bot-harness.js';
+import {
+  ADMIN_USER_ID,
+  errorLines,
+  MANAGE_GUILD_PERMISSIONS,
+  startBot,
+  type RunningBot,
+} from '../../support/bot-harness.js';
 import { FakeDiscord, type InteractionState, type MessageRecord } from '../../support/fake-discord.js';
 import { makeTinyModel, removeTempDirs } from '../../support/fixtures.js';
-import { expectNobodyPinged, KNOWN_ANSWERS, openInstrumented, quotedParagraphs, replyTo, type InstrumentedEmbedder } from '../../support/reliability.js';
+import {
+  expectNobodyPinged,
+  KNOWN_ANSWERS,
+  openInstrumented,
+  quotedParagraphs,
+  replyTo,
+  type InstrumentedEmbedder,
+} from '../../support/reliability.js';
 
 /** A short heartbeat, so that a stalled event loop shows within a burst of a few seconds. */
 const HEARTBEAT_MS = 100;
@@ -53,12 +66,20 @@ describe(`given ${BURST} questions at once, slash commands and DMs mixed, each f
     for (let index = 0; index < BURST; index++) {
       const { question, paragraph } = KNOWN_ANSWERS[index % KNOWN_ANSWERS.length]!;
       if (index % 2 === 0) {
-        interactions.push({ expected: paragraph, answer: fake.sendInteraction({ name: 'ask', options: { question } }).settled(30_000) });
+        interactions.push({
+          expected: paragraph,
+          answer: fake.sendInteraction({ name: 'ask', options: { question } }).settled(30_000),
+        });
       } else {
-        dms.push({ expected: paragraph, answer: replyTo(fake, fake.sendMessage({ content: question, dm: true }), 30_000) });
+        dms.push({
+          expected: paragraph,
+          answer: replyTo(fake, fake.sendMessage({ content: question, dm: true }), 30_000),
+        });
       }
     }
-    const answeredInteractions = await Promise.all(interactions.map(async ({ expected, answer }) => ({ expected, state: await answer })));
+    const answeredInteractions = await Promise.all(
+      interactions.map(async ({ expected, answer }) => ({ expected, state: await answer })),
+    );
     const answeredDms = await Promise.all(dms.map(async ({ expected, answer }) => ({ expected, reply: await answer })));
     const finished = Date.now();
     delay.disable();
@@ -69,7 +90,9 @@ describe(`given ${BURST} questions at once, slash commands and DMs mixed, each f
     for (const { expected, state } of answeredInteractions) expect(quotedParagraphs(state)[0]).toBe(expected);
     for (const { expected, reply } of answeredDms) expect(quotedParagraphs(reply)[0]).toBe(expected);
     // Every interaction was acknowledged within Discord's 3 s: no callback was refused as too late.
-    const callbacks = fake.requestsTo('POST', /^\/interactions\/\d+\/[^/]+\/callback$/).filter((request) => request.time >= started);
+    const callbacks = fake
+      .requestsTo('POST', /^\/interactions\/\d+\/[^/]+\/callback$/)
+      .filter((request) => request.time >= started);
     expect(callbacks).toHaveLength(BURST / 2);
     expect(callbacks.map((request) => request.status)).toEqual(callbacks.map(() => 204));
 
@@ -105,7 +128,10 @@ describe(`given a limit of ${RATE_LIMIT_COUNT} questions per ${RATE_LIMIT_WINDOW
   it('then a flooding user is told to slow down, ephemerally and with when to try again, others are answered, and the flooder is answered again once the window passes', async () => {
     const [question, expected] = [KNOWN_ANSWERS[0]!.question, KNOWN_ANSWERS[0]!.paragraph];
     const flood = await Promise.all(
-      Array.from({ length: RATE_LIMIT_COUNT + 2 }, () => fake.sendInteraction({ name: 'ask', options: { question }, userId: flooder }).done),
+      Array.from(
+        { length: RATE_LIMIT_COUNT + 2 },
+        () => fake.sendInteraction({ name: 'ask', options: { question }, userId: flooder }).done,
+      ),
     );
     const answered = flood.filter((state) => state.embeds.length > 0);
     const refused = flood.filter((state) => state.embeds.length === 0);
@@ -119,7 +145,11 @@ describe(`given a limit of ${RATE_LIMIT_COUNT} questions per ${RATE_LIMIT_WINDOW
     const refusedAt = Date.now();
 
     // Another user is not slowed down by the flood.
-    const other = await fake.sendInteraction({ name: 'ask', options: { question: KNOWN_ANSWERS[1]!.question }, userId: bystander }).done;
+    const other = await fake.sendInteraction({
+      name: 'ask',
+      options: { question: KNOWN_ANSWERS[1]!.question },
+      userId: bystander,
+    }).done;
     expect(quotedParagraphs(other)[0]).toBe(KNOWN_ANSWERS[1]!.paragraph);
 
     // /help and /about do not count, and still answer the flooder.
@@ -127,7 +157,9 @@ describe(`given a limit of ${RATE_LIMIT_COUNT} questions per ${RATE_LIMIT_WINDOW
     expect((await fake.sendInteraction({ name: 'about', userId: flooder }).done).embeds[0]!.title).toMatch(/DeepSeek/);
 
     // Once the oldest question leaves the window, the flooder is answered again.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, refusedAt + RATE_LIMIT_WINDOW_SECONDS * 1000 - Date.now())));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, refusedAt + RATE_LIMIT_WINDOW_SECONDS * 1000 - Date.now())),
+    );
     const later = await fake.sendInteraction({ name: 'ask', options: { question }, userId: flooder }).done;
     expect(quotedParagraphs(later)[0]).toBe(expected);
   }, 20_000);
@@ -135,9 +167,15 @@ describe(`given a limit of ${RATE_LIMIT_COUNT} questions per ${RATE_LIMIT_WINDOW
   it('then DMs share the limit: a flood is told to slow down once, in its language, the rest ignored, while others are answered', async () => {
     const dmFlooder = '200000000000000003';
     const question = KNOWN_ANSWERS[0]!.question;
-    const sent = Array.from({ length: RATE_LIMIT_COUNT + 3 }, () => fake.sendMessage({ content: question, dm: true, authorId: dmFlooder }));
+    const sent = Array.from({ length: RATE_LIMIT_COUNT + 3 }, () =>
+      fake.sendMessage({ content: question, dm: true, authorId: dmFlooder }),
+    );
     const channelId = sent[0]!.channelId;
-    await fake.waitFor(() => fake.botMessages(channelId).length >= RATE_LIMIT_COUNT + 1, 10_000, 'the answers and the one refusal');
+    await fake.waitFor(
+      () => fake.botMessages(channelId).length >= RATE_LIMIT_COUNT + 1,
+      10_000,
+      'the answers and the one refusal',
+    );
 
     const bystanderReply = await replyTo(fake, fake.sendMessage({ content: KNOWN_ANSWERS[2]!.question, dm: true }));
     expect(quotedParagraphs(bystanderReply)[0]).toBe(KNOWN_ANSWERS[2]!.paragraph);
@@ -149,7 +187,11 @@ describe(`given a limit of ${RATE_LIMIT_COUNT} questions per ${RATE_LIMIT_WINDOW
     expect(answers).toHaveLength(RATE_LIMIT_COUNT);
     for (const reply of answers) expect(quotedParagraphs(reply)[0]).toBe(KNOWN_ANSWERS[0]!.paragraph);
     const [slowDown] = replies.filter((reply) => reply.embeds.length === 0);
-    expect(slowDown!.content).toMatch(new RegExp(`^请慢一点:每 ${RATE_LIMIT_WINDOW_SECONDS} 秒最多可以问 ${RATE_LIMIT_COUNT} 个问题。请 [1-3] 秒后再试。$`));
+    expect(slowDown!.content).toMatch(
+      new RegExp(
+        `^请慢一点:每 ${RATE_LIMIT_WINDOW_SECONDS} 秒最多可以问 ${RATE_LIMIT_COUNT} 个问题。请 [1-3] 秒后再试。$`,
+      ),
+    );
 
     // Asking for help does not count, and is answered even now.
     const help = await replyTo(fake, fake.sendMessage({ content: '帮助', dm: true, authorId: dmFlooder }));
@@ -158,7 +200,10 @@ describe(`given a limit of ${RATE_LIMIT_COUNT} questions per ${RATE_LIMIT_WINDOW
 
   it('then admins are limited for questions too, but /reindex does not count', async () => {
     const asks = await Promise.all(
-      Array.from({ length: RATE_LIMIT_COUNT + 1 }, () => fake.sendInteraction({ name: 'ask', options: { question: '博通' }, userId: ADMIN_USER_ID }).done),
+      Array.from(
+        { length: RATE_LIMIT_COUNT + 1 },
+        () => fake.sendInteraction({ name: 'ask', options: { question: '博通' }, userId: ADMIN_USER_ID }).done,
+      ),
     );
     expect(asks.filter((state) => SLOW_DOWN.test(state.content ?? ''))).toHaveLength(1);
 

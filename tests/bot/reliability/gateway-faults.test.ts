@@ -38,34 +38,49 @@ type Recovery = 'resume' | 're-identify';
 const FAULTS: Array<[string, Recovery, () => void]> = [
   ['Discord asks for a reconnect (op 7)', 'resume', () => fake.requestReconnect()],
   ['the connection drops abruptly (no close frame)', 'resume', () => fake.dropConnections()],
-  ['Discord closes the connection with 4000 (unknown error)', 'resume', () => fake.closeConnections(4000, 'Unknown error')],
+  [
+    'Discord closes the connection with 4000 (unknown error)',
+    'resume',
+    () => fake.closeConnections(4000, 'Unknown error'),
+  ],
   ['the session is invalidated as resumable (op 9, true)', 'resume', () => fake.invalidateSession(true)],
   ['the session is invalidated for good (op 9, false)', 're-identify', () => fake.invalidateSession(false)],
 ];
 
 describe('given a gateway fault', () => {
-  it.each(FAULTS)('then, when %s, the bot reconnects (%s) and keeps answering, the questions sent meanwhile included', async (_fault, recovery, inject) => {
-    await expectAnswering(0);
-    const before = { resumes: fake.resumeCount, identifies: fake.identifyCount };
+  it.each(FAULTS)(
+    'then, when %s, the bot reconnects (%s) and keeps answering, the questions sent meanwhile included',
+    async (_fault, recovery, inject) => {
+      await expectAnswering(0);
+      const before = { resumes: fake.resumeCount, identifies: fake.identifyCount };
 
-    inject();
-    // Sent at once: delivered after the bot is back (queued by Discord, or replayed on resume).
-    const meanwhile = KNOWN_ANSWERS[3]!;
-    const duringOutage = fake.sendMessage({ content: meanwhile.question, dm: true });
+      inject();
+      // Sent at once: delivered after the bot is back (queued by Discord, or replayed on resume).
+      const meanwhile = KNOWN_ANSWERS[3]!;
+      const duringOutage = fake.sendMessage({ content: meanwhile.question, dm: true });
 
-    const counter = recovery === 'resume' ? 'resumes' : 'identifies';
-    await fake.waitFor(() => (recovery === 'resume' ? fake.resumeCount : fake.identifyCount) > before[counter], 10_000, `a ${recovery}`);
-    await fake.waitForGatewayReady(10_000);
-    if (recovery === 'resume') expect(fake.identifyCount).toBe(before.identifies); // the session survived
-    expect(quotedParagraphs(await replyTo(fake, duringOutage))[0]).toBe(meanwhile.paragraph);
-    await expectAnswering(4);
-  });
+      const counter = recovery === 'resume' ? 'resumes' : 'identifies';
+      await fake.waitFor(
+        () => (recovery === 'resume' ? fake.resumeCount : fake.identifyCount) > before[counter],
+        10_000,
+        `a ${recovery}`,
+      );
+      await fake.waitForGatewayReady(10_000);
+      if (recovery === 'resume') expect(fake.identifyCount).toBe(before.identifies); // the session survived
+      expect(quotedParagraphs(await replyTo(fake, duringOutage))[0]).toBe(meanwhile.paragraph);
+      await expectAnswering(4);
+    },
+  );
 
   it('then, when the connection stops acknowledging heartbeats (a zombie), the bot replaces it and keeps answering', async () => {
     const connections = fake.connectionCount;
     fake.ackHeartbeats = false;
     try {
-      await fake.waitFor(() => fake.connectionCount > connections, 10_000, 'a new connection after missed heartbeat ACKs');
+      await fake.waitFor(
+        () => fake.connectionCount > connections,
+        10_000,
+        'a new connection after missed heartbeat ACKs',
+      );
     } finally {
       fake.ackHeartbeats = true;
     }

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embedText, errorLines, expectWithinDiscordLimits, HEARTBEAT_MS, startBot, type RunningBot } from '../../support/bot-harness.js';
+import {
+  embedText,
+  errorLines,
+  expectWithinDiscordLimits,
+  HEARTBEAT_MS,
+  startBot,
+  type RunningBot,
+} from '../../support/bot-harness.js';
 import { FakeDiscord, type InteractionState } from '../../support/fake-discord.js';
 import { makeTinyModel, removeTempDirs } from '../../support/fixtures.js';
 import { expectNobodyPinged, NOBODY_PINGED, quotedParagraphs, replyTo } from '../../support/reliability.js';
@@ -79,7 +86,9 @@ describe('given a question at and beyond the length limit', () => {
     const tooLong = `${'博通'.repeat(maxLength / 2)}?`;
     const state = await ask(tooLong);
     expect(state.ephemeral).toBe(true);
-    expect(state.content).toBe(`That question is ${maxLength + 1} characters long; the limit is ${maxLength}. Please shorten it.`);
+    expect(state.content).toBe(
+      `That question is ${maxLength + 1} characters long; the limit is ${maxLength}. Please shorten it.`,
+    );
 
     const reply = await dm(tooLong);
     expect(reply.content).toBe(`这个问题有 ${maxLength + 1} 个字符,上限是 ${maxLength} 个。请缩短后再问。`);

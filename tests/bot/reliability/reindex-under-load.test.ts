@@ -2,13 +2,30 @@ import { cp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../../src/core/knowledge-base.js';
-import { ADMIN_USER_ID, controllable, errorLines, HEARTBEAT_MS, MANAGE_GUILD_PERMISSIONS, startBot, type RunningBot } from '../../support/bot-harness.js';
+import {
+  ADMIN_USER_ID,
+  controllable,
+  errorLines,
+  HEARTBEAT_MS,
+  MANAGE_GUILD_PERMISSIONS,
+  startBot,
+  type RunningBot,
+} from '../../support/bot-harness.js';
 import { FakeDiscord, type InteractionState } from '../../support/fake-discord.js';
 import { makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../../support/fixtures.js';
 import { runScript } from '../../support/processes.js';
-import { expectNobodyPinged, KNOWN_ANSWERS, openInstrumented, quotedParagraphs, replyTo, shared, type InstrumentedEmbedder } from '../../support/reliability.js';
+import {
+  expectNobodyPinged,
+  KNOWN_ANSWERS,
+  openInstrumented,
+  quotedParagraphs,
+  replyTo,
+  shared,
+  type InstrumentedEmbedder,
+} from '../../support/reliability.js';
 
-const REBUILT = /^Index rebuilt in \d+\.\d s: 25 passages \(before: 25\); 0 added, 0 removed, 0 changed\. Answers now come from the new index\.$/;
+const REBUILT =
+  /^Index rebuilt in \d+\.\d s: 25 passages \(before: 25\); 0 added, 0 removed, 0 changed\. Answers now come from the new index\.$/;
 const FAILED = /^The rebuild failed, so the previous index keeps answering questions\. Reason: /;
 
 let fake: FakeDiscord;
@@ -69,7 +86,11 @@ describe('given a /reindex in the middle of a burst of questions', () => {
     try {
       const before = burst(30);
       const rebuild = reindex();
-      await fake.waitFor(() => knowledgeBase.isRebuilding && embedder.calls.some((call) => call.kind === 'passage'), 5000, 'the rebuild to reach its embedding');
+      await fake.waitFor(
+        () => knowledgeBase.isRebuilding && embedder.calls.some((call) => call.kind === 'passage'),
+        5000,
+        'the rebuild to reach its embedding',
+      );
 
       // The rebuild is held in its embedding phase: these are answered from the old index meanwhile.
       const during = await burst(30, 3);
@@ -105,7 +126,9 @@ describe('given two /reindex at the same time', () => {
 
       const [one, two] = await Promise.all([first.waitFor(finished, 15_000), second.waitFor(finished, 15_000)]);
       expect(one.content).toMatch(REBUILT);
-      expect(two.content).toMatch(/^A rebuild was already running, so I am following it instead of starting another\.\nIndex rebuilt/);
+      expect(two.content).toMatch(
+        /^A rebuild was already running, so I am following it instead of starting another\.\nIndex rebuilt/,
+      );
     } finally {
       embedder.holdPassages = undefined;
       hold.resolve();
@@ -149,7 +172,9 @@ describe('given a rebuild that fails', () => {
     } finally {
       embedder.failPassages = undefined;
     }
-    const warnings = running.log.lines().filter((line) => line.msg === 'reindex failed; the previous index keeps serving');
+    const warnings = running.log
+      .lines()
+      .filter((line) => line.msg === 'reindex failed; the previous index keeps serving');
     expect(warnings).toHaveLength(2);
     for (const line of warnings) expect(line).toMatchObject({ level: 40, user: ADMIN_USER_ID });
 
@@ -178,7 +203,9 @@ describe('given a process killed while it rebuilds the index', () => {
     const pointer = await readFile(path.join(indexDir, 'CURRENT'), 'utf8');
 
     // The article grows to forty copies: a rebuild that embeds for over a second (one window per forward pass).
-    const added = Array.from({ length: COPIES - 1 }, (_, index) => path.join(corpusPath, `copy-${String(index + 1).padStart(2, '0')}.txt`));
+    const added = Array.from({ length: COPIES - 1 }, (_, index) =>
+      path.join(corpusPath, `copy-${String(index + 1).padStart(2, '0')}.txt`),
+    );
     await Promise.all(added.map((file) => cp(article, file)));
     const indexing = await runScript('src/cli/index-cli.ts', ['--force'], {
       CORPUS_PATH: corpusPath,
@@ -187,7 +214,11 @@ describe('given a process killed while it rebuilds the index', () => {
       EMBED_BATCH_SIZE: '1',
       LOG_FORMAT: 'json',
     });
-    await indexing.waitForStderr((stderr) => new RegExp(`^embedding 0/\\d{4,}$`, 'm').test(stderr), 30_000, 'the rebuild to start embedding');
+    await indexing.waitForStderr(
+      (stderr) => new RegExp(`^embedding 0/\\d{4,}$`, 'm').test(stderr),
+      30_000,
+      'the rebuild to start embedding',
+    );
     indexing.child.kill('SIGKILL');
     expect(await indexing.exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(indexing.stderr()).not.toMatch(/^writing/m); // killed mid-embedding, before writing anything

@@ -45,7 +45,12 @@ describe('given a log line that carries the token, at every level and in both fo
         { body: { content: TOKEN }, files: undefined },
       );
       logger[level](
-        { err: apiError, token: TOKEN, headers: { authorization: `Bot ${TOKEN}` }, nested: { deeper: [`url https://x/${TOKEN}/y`] } },
+        {
+          err: apiError,
+          token: TOKEN,
+          headers: { authorization: `Bot ${TOKEN}` },
+          nested: { deeper: [`url https://x/${TOKEN}/y`] },
+        },
         `the token is ${TOKEN}`,
       );
 
@@ -83,19 +88,40 @@ describe('given the bot running at LOG_LEVEL=trace', () => {
       method: 'POST',
       pathPattern: new RegExp(`^/channels/${refusedChannel}/messages$`),
       status: 403,
-      body: { message: `Missing Access (Authorization: Bot ${TOKEN}; ${fake.apiUrl}/v10/channels/${refusedChannel}/messages)`, code: 50001 },
+      body: {
+        message: `Missing Access (Authorization: Bot ${TOKEN}; ${fake.apiUrl}/v10/channels/${refusedChannel}/messages)`,
+        code: 50001,
+      },
     });
     fake.sendMessage({ content: KNOWN_ANSWERS[1]!.question, dm: true, authorId: refusedUser });
-    await fake.waitFor(() => running.log.lines().some((line) => line.msg === 'a reply could not be delivered'), 5000, 'the refusal to be logged');
+    await fake.waitFor(
+      () => running.log.lines().some((line) => line.msg === 'a reply could not be delivered'),
+      5000,
+      'the refusal to be logged',
+    );
 
     // A reply that fails for good (an error line), and one rate limited (a warning).
     const failingUser = snowflake();
     const failingChannel = fake.dmChannelId(failingUser);
-    fake.failNext({ method: 'POST', pathPattern: new RegExp(`^/channels/${failingChannel}/messages$`), status: 500, count: 8 });
+    fake.failNext({
+      method: 'POST',
+      pathPattern: new RegExp(`^/channels/${failingChannel}/messages$`),
+      status: 500,
+      count: 8,
+    });
     fake.sendMessage({ content: KNOWN_ANSWERS[2]!.question, dm: true, authorId: failingUser });
-    await fake.waitFor(() => running.log.lines().some((line) => line.msg === 'could not deliver the error reply'), 10_000, 'the failure to be logged');
+    await fake.waitFor(
+      () => running.log.lines().some((line) => line.msg === 'could not deliver the error reply'),
+      10_000,
+      'the failure to be logged',
+    );
     const limitedUser = snowflake();
-    fake.failNext({ method: 'POST', pathPattern: new RegExp(`^/channels/${fake.dmChannelId(limitedUser)}/messages$`), status: 429, retryAfter: 0.05 });
+    fake.failNext({
+      method: 'POST',
+      pathPattern: new RegExp(`^/channels/${fake.dmChannelId(limitedUser)}/messages$`),
+      status: 429,
+      retryAfter: 0.05,
+    });
     await replyTo(fake, fake.sendMessage({ content: KNOWN_ANSWERS[3]!.question, dm: true, authorId: limitedUser }));
 
     // A gateway reconnect: more chatter at trace.
@@ -103,7 +129,9 @@ describe('given the bot running at LOG_LEVEL=trace', () => {
     fake.requestReconnect();
     await fake.waitFor(() => fake.resumeCount > resumes, 5000, 'a resume');
     await fake.waitForGatewayReady(5000);
-    expect(quotedParagraphs(await replyTo(fake, fake.sendMessage({ content: KNOWN_ANSWERS[4]!.question, dm: true }))).at(0)).toBe(KNOWN_ANSWERS[4]!.paragraph);
+    expect(
+      quotedParagraphs(await replyTo(fake, fake.sendMessage({ content: KNOWN_ANSWERS[4]!.question, dm: true }))).at(0),
+    ).toBe(KNOWN_ANSWERS[4]!.paragraph);
 
     const lines = running.log.lines();
     // Every level the bot logs at was exercised, discord.js's own gateway and REST chatter included.
@@ -111,7 +139,9 @@ describe('given the bot running at LOG_LEVEL=trace', () => {
     expect(lines.some((line) => line.source === 'gateway' && /Provided token/.test(String(line.msg)))).toBe(true);
     expect(lines.some((line) => line.source === 'rest')).toBe(true);
     // The token reached the logger (in the refusal's message) and was scrubbed.
-    expect(lines.find((line) => line.msg === 'a reply could not be delivered')?.err).toMatchObject({ message: expect.stringContaining('Bot [redacted]') });
+    expect(lines.find((line) => line.msg === 'a reply could not be delivered')?.err).toMatchObject({
+      message: expect.stringContaining('Bot [redacted]'),
+    });
     expectNoToken(running.log.text());
   });
 });
@@ -123,11 +153,24 @@ describe('given a start-up failure whose message quotes the token', () => {
       const body = { message: `Missing Access for Bot ${TOKEN}`, code: 50001 };
       fake.failNext({ method: 'GET', pathPattern: /^\/gateway\/bot$/, status: 403, body });
       fake.failNext({ method: 'GET', pathPattern: /^\/applications\/@me$/, status: 403, body });
-      const env = { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, EMBEDDING_MODEL: await makeTinyModel(), INDEX_DIR: await tempDir('index-'), LOG_FORMAT: 'json', LOG_LEVEL: 'trace' };
-      const [bot, register] = await Promise.all([runScript('src/bot/main.ts', [], env), runScript('src/bot/deploy-commands.ts', [], env)]);
+      const env = {
+        DISCORD_TOKEN: TOKEN,
+        DISCORD_API_URL: fake.apiUrl,
+        EMBEDDING_MODEL: await makeTinyModel(),
+        INDEX_DIR: await tempDir('index-'),
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'trace',
+      };
+      const [bot, register] = await Promise.all([
+        runScript('src/bot/main.ts', [], env),
+        runScript('src/bot/deploy-commands.ts', [], env),
+      ]);
       const [botExit, registerExit] = await Promise.all([bot.exited, register.exited]);
 
-      for (const [run, exit] of [[bot, botExit], [register, registerExit]] as const) {
+      for (const [run, exit] of [
+        [bot, botExit],
+        [register, registerExit],
+      ] as const) {
         expect(exit.code, run.stderr()).toBe(1);
         expect(run.stderr()).toContain('Discord refused the request (403: Missing Access for Bot [redacted])');
         expect(run.stderr()).not.toMatch(STACK_FRAME);
@@ -144,9 +187,13 @@ describe('given the repository', () => {
     if (existsSync(path.join(PROJECT_ROOT, '.git'))) {
       const run = promisify(execFile);
       await expect(run('git', ['check-ignore', '--quiet', '.env'], { cwd: PROJECT_ROOT })).resolves.toBeDefined();
-      await expect(run('git', ['check-ignore', '--quiet', '.env.example'], { cwd: PROJECT_ROOT })).rejects.toMatchObject({ code: 1 });
+      await expect(
+        run('git', ['check-ignore', '--quiet', '.env.example'], { cwd: PROJECT_ROOT }),
+      ).rejects.toMatchObject({ code: 1 });
     } else {
-      const ignored = readFileSync(path.join(PROJECT_ROOT, '.gitignore'), 'utf8').split('\n').map((line) => line.trim());
+      const ignored = readFileSync(path.join(PROJECT_ROOT, '.gitignore'), 'utf8')
+        .split('\n')
+        .map((line) => line.trim());
       expect(ignored).toContain('.env');
       expect(ignored).not.toContain('.env.example');
     }

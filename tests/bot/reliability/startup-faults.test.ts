@@ -23,7 +23,10 @@ beforeAll(async () => {
   modelDir = await makeTinyModel();
   corpusPath = await copyOfCorpus();
   builtIndex = await tempDir('index-');
-  original = await openKnowledgeBase(testConfig({ EMBEDDING_MODEL: modelDir, CORPUS_PATH: corpusPath, INDEX_DIR: builtIndex }), silentLogger);
+  original = await openKnowledgeBase(
+    testConfig({ EMBEDDING_MODEL: modelDir, CORPUS_PATH: corpusPath, INDEX_DIR: builtIndex }),
+    silentLogger,
+  );
 });
 
 afterAll(async () => {
@@ -39,9 +42,15 @@ async function currentIndexDirectory(indexDir: string): Promise<string> {
 describe('given a damaged index at start-up', () => {
   it.each([
     ['a truncated vector file', (directory: string) => truncate(path.join(directory, 'vectors.hnsw'), 100)],
-    ['a lexical index overwritten with garbage', (directory: string) => writeFile(path.join(directory, 'lexical.json'), '{"garbage": tru')],
+    [
+      'a lexical index overwritten with garbage',
+      (directory: string) => writeFile(path.join(directory, 'lexical.json'), '{"garbage": tru'),
+    ],
     ['a truncated manifest', (directory: string) => truncate(path.join(directory, 'manifest.json'), 40)],
-    ['a garbled CURRENT pointer', async (directory: string) => writeFile(path.join(path.dirname(directory), 'CURRENT'), '../../etc\n')],
+    [
+      'a garbled CURRENT pointer',
+      async (directory: string) => writeFile(path.join(path.dirname(directory), 'CURRENT'), '../../etc\n'),
+    ],
   ])('then, given %s, the bot logs a warning, rebuilds it, and answers correctly', async (_damage, damage) => {
     const indexDir = await tempDir('index-');
     await cp(builtIndex, indexDir, { recursive: true });
@@ -52,7 +61,13 @@ describe('given a damaged index at start-up', () => {
       env: { INDEX_DIR: indexDir },
       // The bot's own start-up path from here on: KnowledgeBase.open finds the damage and rebuilds.
       openKnowledgeBase: (config, logger) =>
-        KnowledgeBase.open({ corpusPath: config.corpusPath, indexDir: config.indexDir, embedder: shared(original.embedder), logger, minScore: config.retrieval.minScore }),
+        KnowledgeBase.open({
+          corpusPath: config.corpusPath,
+          indexDir: config.indexDir,
+          embedder: shared(original.embedder),
+          logger,
+          minScore: config.retrieval.minScore,
+        }),
     });
     try {
       const warning = running.log.lines().find((line) => line.msg === 'the persisted index is damaged; rebuilding it');
@@ -61,7 +76,9 @@ describe('given a damaged index at start-up', () => {
       expect(running.log.lines().some((line) => line.msg === 'built the index')).toBe(true);
 
       for (const { question, paragraph } of KNOWN_ANSWERS.slice(0, 3)) {
-        expect(quotedParagraphs(await fake.sendInteraction({ name: 'ask', options: { question } }).done)[0]).toBe(paragraph);
+        expect(quotedParagraphs(await fake.sendInteraction({ name: 'ask', options: { question } }).done)[0]).toBe(
+          paragraph,
+        );
       }
       expect(errorLines(running.log)).toEqual([]);
     } finally {
@@ -114,7 +131,11 @@ describe('given a corpus or a model the bot cannot use, `npm start`', () => {
     // (the model library's own trace of the failed load is held back).
     expect(corruptModel.code, corruptModel.stderr).toBe(1);
     expect(corruptModel.stderr.split('\n')).toContainEqual(
-      expect.stringMatching(new RegExp(`^The embedding model directory ${brokenModel.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be used: .+\\. EMBEDDING_MODEL must point at`)),
+      expect.stringMatching(
+        new RegExp(
+          `^The embedding model directory ${brokenModel.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be used: .+\\. EMBEDDING_MODEL must point at`,
+        ),
+      ),
     );
   }, 60_000);
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { summarize, type QuestionOutcome } from '../../../src/core/evaluation/evaluate.js';
 
-function outcome(overrides: Partial<QuestionOutcome> & Pick<QuestionOutcome, 'id' | 'gold' | 'answered'>): QuestionOutcome {
+function outcome(
+  overrides: Partial<QuestionOutcome> & Pick<QuestionOutcome, 'id' | 'gold' | 'answered'>,
+): QuestionOutcome {
   const ranking = overrides.gold.length > 0 ? [...overrides.gold] : [1, 2, 3];
   return {
     lang: 'zh-Hans',

@@ -13,7 +13,12 @@ const CORPUS = path.join(PROJECT_ROOT, 'corpus');
 afterAll(removeTempDirs);
 
 async function open(embedder: SyntheticEmbedder, indexDir?: string, minScore?: number): Promise<KnowledgeBase> {
-  return KnowledgeBase.open({ corpusPath: CORPUS, indexDir: indexDir ?? (await tempDir('calibration-')), embedder, minScore });
+  return KnowledgeBase.open({
+    corpusPath: CORPUS,
+    indexDir: indexDir ?? (await tempDir('calibration-')),
+    embedder,
+    minScore,
+  });
 }
 
 describe('given the off-topic probes', () => {
@@ -22,7 +27,11 @@ describe('given the off-topic probes', () => {
     for (const lang of ['zh-Hans', 'zh-Hant', 'en'] as const) {
       expect(PROBES.filter((probe) => probe.lang === lang).length).toBeGreaterThanOrEqual(20);
     }
-    const questions = new Set((JSON.parse(readFileSync(DEFAULT_QUESTIONS_FILE, 'utf8')) as Array<{ question: string }>).map((question) => question.question));
+    const questions = new Set(
+      (JSON.parse(readFileSync(DEFAULT_QUESTIONS_FILE, 'utf8')) as Array<{ question: string }>).map(
+        (question) => question.question,
+      ),
+    );
     expect(PROBES.filter((probe) => questions.has(probe.text))).toEqual([]);
   });
 });
@@ -55,7 +64,11 @@ describe('given models whose scores for unrelated text run high or low', () => {
 
   it('then MIN_SCORE sets the bar instead, and the calibration is kept', async () => {
     const knowledgeBase = await open(new SyntheticEmbedder('runs-high', 2), undefined, 0.95);
-    expect(knowledgeBase.bar).toMatchObject({ bar: 0.95, source: 'MIN_SCORE', spread: knowledgeBase.manifest.calibration.spread });
+    expect(knowledgeBase.bar).toMatchObject({
+      bar: 0.95,
+      source: 'MIN_SCORE',
+      spread: knowledgeBase.manifest.calibration.spread,
+    });
     expect(knowledgeBase.manifest.calibration.bar).toBeLessThan(0.95);
   });
 
@@ -70,7 +83,12 @@ describe('given models whose scores for unrelated text run high or low', () => {
 
   it('then an index calibrated with other probes is stale', async () => {
     const knowledgeBase = await open(new SyntheticEmbedder('runs-high', 2));
-    const manifest = { ...knowledgeBase.manifest, calibration: { ...knowledgeBase.manifest.calibration, probeSet: 'older-probes' } };
-    expect(staleReason(manifest, manifest.corpus.contentHash, knowledgeBase.embedder.info)).toBe('the calibration probes changed');
+    const manifest = {
+      ...knowledgeBase.manifest,
+      calibration: { ...knowledgeBase.manifest.calibration, probeSet: 'older-probes' },
+    };
+    expect(staleReason(manifest, manifest.corpus.contentHash, knowledgeBase.embedder.info)).toBe(
+      'the calibration probes changed',
+    );
   });
 });

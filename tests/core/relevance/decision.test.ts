@@ -66,7 +66,11 @@ describe('given words the whole article lacks', () => {
   });
 
   it('then the scripts of an article are those that make up a fifth of its letters', () => {
-    expect([...scriptsOf(['英伟达市值单日跌幅达17%,市值蒸发近6000亿美元,这一跌幅创下美股史上一个公司最大单日跌幅纪录。据 Dan Ives 所说'])]).toEqual(['han']);
+    expect([
+      ...scriptsOf([
+        '英伟达市值单日跌幅达17%,市值蒸发近6000亿美元,这一跌幅创下美股史上一个公司最大单日跌幅纪录。据 Dan Ives 所说',
+      ]),
+    ]).toEqual(['han']);
     expect([...scriptsOf(['Nvidia lost 17% in a day', '英伟达市值单日蒸发'])].sort()).toEqual(['han', 'latin']);
   });
 });

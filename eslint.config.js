@@ -1,0 +1,60 @@
+// @ts-check
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** The layers of src/ (docs/architecture.md): what each may not import. */
+const layers = [
+  { files: ['src/core/**'], forbidden: ['**/bot/**', '**/cli/**', '**/config/**', '**/startup/**'] },
+  { files: ['src/bot/**'], forbidden: ['**/cli/**'] },
+  { files: ['src/cli/**'], forbidden: ['**/bot/**'] },
+  { files: ['src/**'], forbidden: ['**/tests/**', '**/bench/**'] },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.cache/', 'embeddings/', 'data/', 'scratch/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'src/core/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      // A promise nobody awaits or catches is how a bot dies quietly; these keep every one handled.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+      // An async function that does not await is how an interface promising a promise is often met.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // Plain JavaScript (the model process) and tests of JSON payloads: `any` is what they handle.
+    files: ['**/*.mjs', 'tests/**', 'bench/**'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  ...layers.map(({ files, forbidden }) => ({
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: forbidden, message: 'This import crosses the layers of docs/architecture.md.' }] },
+      ],
+    },
+  })),
+  prettier,
+);
