@@ -5,7 +5,6 @@ import {
   Options,
   Partials,
   RESTEvents,
-  type ChatInputCommandInteraction,
   type ClientOptions,
   type Message,
 } from 'discord.js';
@@ -13,10 +12,9 @@ import { ConfigError, type Config } from '../config/config.js';
 import type { BuildProgress, KnowledgeBase } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import { openKnowledgeBase as openConfiguredKnowledgeBase } from '../startup/open-knowledge-base.js';
-import { commands } from './commands/index.js';
 import type { BotContext, KnowledgeSource } from './context.js';
-import { replyWithError, UserFacingError } from './errors.js';
-import { languageOfLocale } from './i18n.js';
+import { UserFacingError } from './errors.js';
+import { handleInteraction } from './interactions.js';
 import { handleMessage } from './message-handler.js';
 import { describeDiscordFailure, inviteUrl } from './onboarding.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
@@ -107,7 +105,6 @@ export function createBot(options: BotOptions): Bot {
 
   const client = new Client(clientOptionsFor(config, options.clientOptions));
   const open = options.openKnowledgeBase ?? (() => openConfiguredKnowledgeBase(config, logger, progressLogger(logger)));
-  const commandsByName = new Map(commands.map((command) => [command.name as string, command]));
 
   let current: KnowledgeBase | undefined;
   let resolveReady!: (knowledgeBase: KnowledgeBase) => void;
@@ -153,21 +150,7 @@ export function createBot(options: BotOptions): Bot {
     inFlight.add(settled);
   }
 
-  async function handleCommand(interaction: ChatInputCommandInteraction): Promise<void> {
-    const language = languageOfLocale(interaction.locale);
-    try {
-      if (stopping) throw new UserFacingError('restarting');
-      const command = commandsByName.get(interaction.commandName);
-      if (!command) throw new UserFacingError('unknownCommand');
-      await command.execute(interaction, { ...context, language });
-    } catch (error) {
-      await replyWithError(interaction, error, { logger, language });
-    }
-  }
-
-  client.on(Events.InteractionCreate, (interaction) => {
-    if (interaction.isChatInputCommand()) track(handleCommand(interaction));
-  });
+  client.on(Events.InteractionCreate, (interaction) => track(handleInteraction(interaction, context)));
   client.on(Events.MessageCreate, (message: Message) => track(handleMessage(message, context)));
 
   client.on(Events.Error, (error) => logger.error({ err: error }, 'Discord client error'));

@@ -1,14 +1,8 @@
-import {
-  DiscordAPIError,
-  MessageFlags,
-  RESTJSONErrorCodes,
-  type ChatInputCommandInteraction,
-  type Message,
-} from 'discord.js';
+import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type Message } from 'discord.js';
 import { EmptyQuestionError } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import { t, type Language, type MessageKey, type MessageParams } from './i18n.js';
-import { NO_MENTIONS } from './replies.js';
+import { NO_MENTIONS, type AnswerableInteraction } from './replies.js';
 import { DISCORD_LIMITS, truncatePlain } from './discord-limits.js';
 
 /**
@@ -59,11 +53,18 @@ export interface ErrorReplyContext {
   language: Language;
 }
 
-type Target = ChatInputCommandInteraction | Message;
+type Target = AnswerableInteraction | Message;
+
+function isInteraction(target: Target): target is AnswerableInteraction {
+  return 'applicationId' in target && 'token' in target && !('author' in target);
+}
 
 function describe(target: Target): Record<string, string | null> {
-  if ('commandName' in target) {
-    return { command: target.commandName, user: target.user.id, guild: target.guildId, channel: target.channelId };
+  if (isInteraction(target)) {
+    const what: Record<string, string> = target.isMessageComponent()
+      ? { component: target.customId }
+      : { command: target.commandName };
+    return { ...what, user: target.user.id, guild: target.guildId, channel: target.channelId };
   }
   return {
     source: target.inGuild() ? 'mention' : 'dm',
@@ -74,7 +75,7 @@ function describe(target: Target): Record<string, string | null> {
 }
 
 async function deliverToInteraction(
-  interaction: ChatInputCommandInteraction,
+  interaction: AnswerableInteraction,
   text: string,
   ephemeral: boolean,
 ): Promise<void> {
@@ -116,7 +117,7 @@ export async function replyWithError(target: Target, error: unknown, context: Er
     DISCORD_LIMITS.content,
   );
   try {
-    if ('commandName' in target) await deliverToInteraction(target, text, expected?.ephemeral ?? true);
+    if (isInteraction(target)) await deliverToInteraction(target, text, expected?.ephemeral ?? true);
     else await target.reply({ content: text, allowedMentions: NO_MENTIONS });
   } catch (replyError) {
     logger.warn({ err: replyError, ...where }, 'could not deliver the error reply');

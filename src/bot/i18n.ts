@@ -69,6 +69,7 @@ const english = {
   reindexNotAllowed: 'Only members with the Manage Server permission, or the bot’s admins, can rebuild the index.',
   reindexFailed: 'The rebuild failed, so the previous index keeps answering questions. Reason: {reason}',
   unknownCommand: 'This bot does not know that command; its command list may be out of date.',
+  unknownComponent: 'This button belongs to a version of the bot that is gone. Please ask again.',
   restarting: 'The bot is restarting. Please ask again in a minute.',
   unexpected: 'Sorry, something went wrong on my side. Please try again in a moment.',
 } as const;
@@ -131,6 +132,7 @@ const simplified: Record<MessageKey, string> = {
   reindexNotAllowed: '只有拥有“管理服务器”权限的成员或机器人管理员才能重建索引。',
   reindexFailed: '重建失败,之前的索引会继续回答问题。原因:{reason}',
   unknownCommand: '机器人不认识这个命令,命令列表可能已过时。',
+  unknownComponent: '这个按钮来自机器人已不再使用的版本,请重新提问。',
   restarting: '机器人正在重启,请过一分钟再问。',
   unexpected: '抱歉,我这边出了点问题,请稍后再试。',
 };

@@ -1,6 +1,11 @@
-import { Routes, type REST, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import {
+  Routes,
+  type REST,
+  type RESTPostAPIApplicationCommandsJSONBody,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import type { Config } from '../config/config.js';
-import { commands } from './commands/index.js';
+import { commands, messageCommands } from './commands/index.js';
 
 export interface Registration {
   /** A guild's commands appear at once; global ones in every server and in DMs, after Discord propagates them. */
@@ -9,9 +14,14 @@ export interface Registration {
   names: string[];
 }
 
-/** The definitions of every command, as Discord receives them. */
-export function commandDefinitions(config: Config): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+/** The definitions of the slash commands, as Discord receives them. */
+export function slashCommandDefinitions(config: Config): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return commands.map((command) => command.data(config));
+}
+
+/** The definitions of every command (slash and message context-menu), as Discord receives them. */
+export function commandDefinitions(config: Config): RESTPostAPIApplicationCommandsJSONBody[] {
+  return [...slashCommandDefinitions(config), ...messageCommands.map((command) => command.data(config))];
 }
 
 /**

@@ -1,5 +1,16 @@
-import { MessageFlags, type ChatInputCommandInteraction, type Message, type MessageMentionOptions } from 'discord.js';
+import {
+  MessageFlags,
+  type ChatInputCommandInteraction,
+  type Message,
+  type MessageComponentInteraction,
+  type MessageContextMenuCommandInteraction,
+  type MessageMentionOptions,
+} from 'discord.js';
 import type { ReplyPayload } from './discord-limits.js';
+
+/** The interactions the bot answers with a message: slash and message commands, buttons and select menus. */
+export type AnswerableInteraction =
+  ChatInputCommandInteraction | MessageContextMenuCommandInteraction | MessageComponentInteraction;
 
 /**
  * Nobody is ever pinged by the bot: not @everyone or @here, no role, no
@@ -51,7 +62,7 @@ function within<T>(work: Promise<T>, ms: number): Promise<Outcome<T>> {
  * the caller (and from there the one error handler), deferred or not.
  */
 export async function respond(
-  interaction: ChatInputCommandInteraction,
+  interaction: AnswerableInteraction,
   produce: () => Promise<ReplyPayload>,
   options: RespondOptions,
 ): Promise<void> {

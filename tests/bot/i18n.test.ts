@@ -8,7 +8,7 @@ import {
   t,
   type Language,
 } from '../../src/bot/i18n.js';
-import { commandDefinitions } from '../../src/bot/register.js';
+import { slashCommandDefinitions } from '../../src/bot/register.js';
 import { testConfig } from '../support/fixtures.js';
 
 const LANGUAGES: Language[] = ['en', 'zh-Hans', 'zh-Hant'];
@@ -62,7 +62,7 @@ describe('given text someone wrote', () => {
 });
 
 describe('given the command definitions', () => {
-  const definitions = commandDefinitions(testConfig({ MAX_QUESTION_LENGTH: '321' }));
+  const definitions = slashCommandDefinitions(testConfig({ MAX_QUESTION_LENGTH: '321' }));
 
   it('then every name and localized name is one Discord accepts, and every description fits its 100 characters', () => {
     const checkNamed = (item: {

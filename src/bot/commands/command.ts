@@ -2,8 +2,13 @@ import {
   ApplicationIntegrationType,
   InteractionContextType,
   SlashCommandBuilder,
+  type ApplicationCommandOptionChoiceData,
+  type AutocompleteInteraction,
   type ChatInputCommandInteraction,
+  type MessageComponentInteraction,
+  type MessageContextMenuCommandInteraction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Config } from '../../config/config.js';
 import type { BotContext } from '../context.js';
@@ -23,6 +28,31 @@ export interface SlashCommand {
   data(config: Config): RESTPostAPIChatInputApplicationCommandsJSONBody;
   /** Handles an invocation. Errors are not caught here: they go to the one error handler. */
   execute(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void>;
+  /**
+   * Suggests values for the option being typed (Discord allows 25 choices of
+   * at most 100 characters, within 3 s). The router answers `[]` if it throws.
+   */
+  autocomplete?(
+    interaction: AutocompleteInteraction,
+    context: CommandContext,
+  ): Promise<ApplicationCommandOptionChoiceData[]>;
+}
+
+/** A message context-menu command ("Apps → …" on a message): its definition and its handler. */
+export interface MessageCommand {
+  readonly name: string;
+  data(config: Config): RESTPostAPIContextMenuApplicationCommandsJSONBody;
+  execute(interaction: MessageContextMenuCommandInteraction, context: CommandContext): Promise<void>;
+}
+
+/**
+ * Handles the buttons and select menus whose `custom_id` starts with its
+ * prefix (`<prefix>:…`). Their state lives in the custom_id, so they work
+ * after a restart.
+ */
+export interface ComponentHandler {
+  readonly prefix: string;
+  handle(interaction: MessageComponentInteraction, context: CommandContext): Promise<void>;
 }
 
 /**

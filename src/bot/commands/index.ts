@@ -1,10 +1,16 @@
 import { about } from './about.js';
 import { ask } from './ask.js';
-import type { SlashCommand } from './command.js';
+import type { ComponentHandler, MessageCommand, SlashCommand } from './command.js';
 import { help } from './help.js';
 import { reindex } from './reindex.js';
 
 /** Every slash command of the bot, in the order Discord lists them. */
 export const commands: readonly SlashCommand[] = [ask, about, help, reindex];
 
-export type { CommandContext, CommandName, SlashCommand } from './command.js';
+/** Every message context-menu command. */
+export const messageCommands: readonly MessageCommand[] = [];
+
+/** Every handler of buttons and select menus, by the prefix of their custom_id. */
+export const componentHandlers: readonly ComponentHandler[] = [];
+
+export type { CommandContext, CommandName, ComponentHandler, MessageCommand, SlashCommand } from './command.js';
