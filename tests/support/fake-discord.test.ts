@@ -1,7 +1,7 @@
 import { ChannelType, Client, Events, GatewayIntentBits, MessageFlags, Partials } from 'discord.js';
 import type { ChatInputCommandInteraction, Interaction, Message } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeDiscord, snowflakeTime } from './support/fake-discord.js';
+import { FakeDiscord, snowflakeTime } from './fake-discord.js';
 
 const HEARTBEAT_MS = 250;
 

@@ -1,0 +1,101 @@
+/**
+ * Application commands the bot registers: global and per-guild lists, replaced by bulk overwrite
+ * (PUT) or changed one by one, echoed back with ids as Discord does.
+ */
+import { ApplicationCommandType, RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { invalidFormBody, notFound } from './http-errors.js';
+import type { RestServer } from './rest-server.js';
+import { snowflake } from './snowflake.js';
+import type { JsonObject } from './types.js';
+import type { World } from './world.js';
+
+export class CommandRegistry {
+  /** Global commands as last PUT/POSTed by the bot. */
+  globalCommands: JsonObject[] = [];
+  /** Guild commands by guild id. */
+  readonly guildCommands = new Map<string, JsonObject[]>();
+
+  constructor(private readonly world: World) {}
+
+  /** A registered command usable in the fake's guild (global or guild-scoped), by name. */
+  find(name: string): JsonObject | undefined {
+    return [...this.globalCommands, ...(this.guildCommands.get(this.world.guildId) ?? [])].find((command) => command.name === name);
+  }
+
+  installRoutes(rest: RestServer): void {
+    const requireApplication = (applicationId: string): void => {
+      if (applicationId !== this.world.applicationId) throw notFound(RESTJSONErrorCodes.UnknownApplication, 'Unknown Application');
+    };
+    rest.route('PUT', '/applications/:application/commands', (request, params) => {
+      rest.requireBotAuth(request);
+      requireApplication(params.application!);
+      this.globalCommands = this.replaceAll(request.body, null);
+      return { status: 200, body: this.globalCommands };
+    });
+    rest.route('GET', '/applications/:application/commands', (request, params) => {
+      rest.requireBotAuth(request);
+      requireApplication(params.application!);
+      return { status: 200, body: this.globalCommands };
+    });
+    rest.route('POST', '/applications/:application/commands', (request, params) => {
+      rest.requireBotAuth(request);
+      requireApplication(params.application!);
+      const existing = this.globalCommands.find((command) => command.name === request.body?.name);
+      const command = this.commandObject(request.body ?? {}, null, existing?.id);
+      this.globalCommands = [...this.globalCommands.filter((other) => other.name !== command.name), command];
+      // 201 for a new command, 200 when it replaced one of the same name.
+      return { status: existing ? 200 : 201, body: command };
+    });
+    rest.route('DELETE', '/applications/:application/commands/:command', (request, params) => {
+      rest.requireBotAuth(request);
+      requireApplication(params.application!);
+      const before = this.globalCommands.length;
+      this.globalCommands = this.globalCommands.filter((command) => command.id !== params.command);
+      if (before === this.globalCommands.length) throw notFound(RESTJSONErrorCodes.UnknownApplicationCommand, 'Unknown application command');
+      return { status: 204 };
+    });
+    rest.route('PUT', '/applications/:application/guilds/:guild/commands', (request, params) => {
+      rest.requireBotAuth(request);
+      requireApplication(params.application!);
+      this.world.requireGuildAccess(params.guild!);
+      const commands = this.replaceAll(request.body, params.guild!);
+      this.guildCommands.set(params.guild!, commands);
+      return { status: 200, body: commands };
+    });
+    rest.route('GET', '/applications/:application/guilds/:guild/commands', (request, params) => {
+      rest.requireBotAuth(request);
+      requireApplication(params.application!);
+      return { status: 200, body: this.guildCommands.get(params.guild!) ?? [] };
+    });
+  }
+
+  /** A bulk overwrite: commands keep their ids when one of the same name existed. */
+  private replaceAll(list: unknown, guildId: string | null): JsonObject[] {
+    if (!Array.isArray(list)) {
+      throw invalidFormBody([{ path: [], code: 'LIST_TYPE_CONVERT', message: 'Only iterables may be used in a ListType' }]);
+    }
+    const previous = guildId ? (this.guildCommands.get(guildId) ?? []) : this.globalCommands;
+    return list.map((command: JsonObject) => this.commandObject(command, guildId, previous.find((old) => old.name === command.name)?.id));
+  }
+
+  /** The command as Discord stores and returns it, defaults filled in. */
+  private commandObject(command: JsonObject, guildId: string | null, existingId?: string): JsonObject {
+    return {
+      id: existingId ?? snowflake(),
+      application_id: this.world.applicationId,
+      version: snowflake(),
+      type: command.type ?? ApplicationCommandType.ChatInput,
+      name: command.name,
+      name_localizations: command.name_localizations ?? null,
+      description: command.description ?? '',
+      description_localizations: command.description_localizations ?? null,
+      options: command.options ?? [],
+      default_member_permissions: command.default_member_permissions ?? null,
+      dm_permission: command.dm_permission ?? true,
+      contexts: command.contexts ?? null,
+      integration_types: command.integration_types ?? [0],
+      nsfw: command.nsfw ?? false,
+      ...(guildId ? { guild_id: guildId } : {}),
+    };
+  }
+}
