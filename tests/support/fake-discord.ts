@@ -18,7 +18,10 @@ export { FakeDiscord, noIdentifyThrottle, startFakeDiscord } from './fake-discor
 export { snowflake, snowflakeTime } from './fake-discord/snowflake.js';
 export { computePings } from './fake-discord/validation.js';
 export type {
+  AttachmentInput,
+  CdnRequest,
   CommandOptionInput,
+  CommandOptionValue,
   FailRule,
   FakeDiscordOptions,
   GatewayCloseRecord,
@@ -26,12 +29,16 @@ export type {
   InteractionCallbackRecord,
   InteractionHandle,
   InteractionState,
+  InteractionUserInput,
   JsonObject,
   MessageRecord,
   MessageSource,
   Pings,
   RecordedRequest,
+  SendAutocompleteInput,
   SendInteractionInput,
+  SendMessageCommandInput,
   SendMessageInput,
+  TargetMessageInput,
   UploadedFile,
 } from './fake-discord/types.js';

@@ -1,13 +1,19 @@
 /**
  * Application commands the bot registers: global and per-guild lists, replaced by bulk overwrite
- * (PUT) or changed one by one, echoed back with ids as Discord does.
+ * (PUT) or created one by one, checked and echoed back with ids as Discord does.
  */
 import { ApplicationCommandType, RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { validateCommand, validateCommandList } from './command-validation.js';
 import { invalidFormBody, notFound } from './http-errors.js';
 import type { RestServer } from './rest-server.js';
 import { snowflake } from './snowflake.js';
 import type { JsonObject } from './types.js';
 import type { World } from './world.js';
+
+const typeOf = (command: JsonObject): number => command.type ?? ApplicationCommandType.ChatInput;
+
+/** Command names are unique per type: a chat input and a message command may share one. */
+const sameCommand = (one: JsonObject, other: JsonObject): boolean => one.name === other.name && typeOf(one) === typeOf(other);
 
 export class CommandRegistry {
   /** Global commands as last PUT/POSTed by the bot. */
@@ -17,9 +23,24 @@ export class CommandRegistry {
 
   constructor(private readonly world: World) {}
 
-  /** A registered command usable in the fake's guild (global or guild-scoped), by name. */
-  find(name: string): JsonObject | undefined {
-    return [...this.globalCommands, ...(this.guildCommands.get(this.world.guildId) ?? [])].find((command) => command.name === name);
+  /** A registered command usable in the fake's guild (global or guild-scoped), by name (and type). */
+  find(name: string, type?: ApplicationCommandType): JsonObject | undefined {
+    return [...this.globalCommands, ...(this.guildCommands.get(this.world.guildId) ?? [])].find(
+      (command) => command.name === name && (type === undefined || typeOf(command) === type),
+    );
+  }
+
+  /** The definition of an option, along a path of names (group, subcommand, option; absent ones skipped). */
+  optionDefinition(command: JsonObject, path: Array<string | undefined>): JsonObject | undefined {
+    let options: JsonObject[] = command.options ?? [];
+    let found: JsonObject | undefined;
+    for (const name of path) {
+      if (name === undefined) continue;
+      found = options.find((option) => option.name === name);
+      if (!found) return undefined;
+      options = found.options ?? [];
+    }
+    return found;
   }
 
   installRoutes(rest: RestServer): void {
@@ -40,9 +61,11 @@ export class CommandRegistry {
     rest.route('POST', '/applications/:application/commands', (request, params) => {
       rest.requireBotAuth(request);
       requireApplication(params.application!);
-      const existing = this.globalCommands.find((command) => command.name === request.body?.name);
-      const command = this.commandObject(request.body ?? {}, null, existing?.id);
-      this.globalCommands = [...this.globalCommands.filter((other) => other.name !== command.name), command];
+      const body: JsonObject = request.body ?? {};
+      validateCommand(body).throwIfAny();
+      const existing = this.globalCommands.find((command) => sameCommand(command, body));
+      const command = this.commandObject(body, null, existing?.id);
+      this.globalCommands = [...this.globalCommands.filter((other) => !sameCommand(other, command)), command];
       // 201 for a new command, 200 when it replaced one of the same name.
       return { status: existing ? 200 : 201, body: command };
     });
@@ -69,13 +92,14 @@ export class CommandRegistry {
     });
   }
 
-  /** A bulk overwrite: commands keep their ids when one of the same name existed. */
+  /** A bulk overwrite: all valid or nothing changes; commands keep their ids when one of the same name and type existed. */
   private replaceAll(list: unknown, guildId: string | null): JsonObject[] {
     if (!Array.isArray(list)) {
       throw invalidFormBody([{ path: [], code: 'LIST_TYPE_CONVERT', message: 'Only iterables may be used in a ListType' }]);
     }
+    validateCommandList(list).throwIfAny();
     const previous = guildId ? (this.guildCommands.get(guildId) ?? []) : this.globalCommands;
-    return list.map((command: JsonObject) => this.commandObject(command, guildId, previous.find((old) => old.name === command.name)?.id));
+    return list.map((command: JsonObject) => this.commandObject(command, guildId, previous.find((old) => sameCommand(old, command))?.id));
   }
 
   /** The command as Discord stores and returns it, defaults filled in. */
@@ -84,9 +108,10 @@ export class CommandRegistry {
       id: existingId ?? snowflake(),
       application_id: this.world.applicationId,
       version: snowflake(),
-      type: command.type ?? ApplicationCommandType.ChatInput,
+      type: typeOf(command),
       name: command.name,
       name_localizations: command.name_localizations ?? null,
+      // Context menu commands have no description; Discord returns an empty string for them.
       description: command.description ?? '',
       description_localizations: command.description_localizations ?? null,
       options: command.options ?? [],

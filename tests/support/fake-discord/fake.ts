@@ -4,24 +4,31 @@
  * each member delegates to the part that owns the concern.
  */
 import { GatewayCloseCodes } from 'discord-api-types/v10';
+import { FakeCdn } from './cdn.js';
 import { ChangeNotifier } from './changes.js';
 import { CommandRegistry } from './commands.js';
 import { Gateway } from './gateway.js';
+import { InteractionWebhooks } from './interaction-callbacks.js';
 import { InteractionRegistry } from './interactions.js';
 import { MessageStore } from './messages.js';
 import { RestServer } from './rest-server.js';
 import type {
+  AttachmentInput,
+  CdnRequest,
   FailRule,
   FakeDiscordOptions,
   GatewayCloseRecord,
   GatewayStats,
   InteractionHandle,
   InteractionState,
+  InteractionUserInput,
   JsonObject,
   MessageRecord,
   RecordedRequest,
   ResolvedOptions,
+  SendAutocompleteInput,
   SendInteractionInput,
+  SendMessageCommandInput,
   SendMessageInput,
 } from './types.js';
 import { World } from './world.js';
@@ -56,6 +63,7 @@ export class FakeDiscord {
   private readonly changes: ChangeNotifier;
   private readonly world: World;
   private readonly rest: RestServer;
+  private readonly cdn: FakeCdn;
   private readonly gateway: Gateway;
   private readonly messageStore: MessageStore;
   private readonly commands: CommandRegistry;
@@ -70,22 +78,23 @@ export class FakeDiscord {
     this.changes = new ChangeNotifier(this.options.defaultTimeoutMs);
     this.world = new World(this.options);
     this.rest = new RestServer(this.options, this.changes, log);
+    this.cdn = new FakeCdn(this.changes);
     this.gateway = new Gateway(this.options, this.world, this.changes, this.rest, log);
-    this.messageStore = new MessageStore(this.options, this.world, this.changes, this.gateway, this.rest);
+    this.messageStore = new MessageStore(this.options, this.world, this.changes, this.gateway, this.cdn);
     this.commands = new CommandRegistry(this.world);
-    this.interactions = new InteractionRegistry(this.options, this.world, this.changes, this.gateway, this.messageStore, this.commands);
+    this.interactions = new InteractionRegistry(this.options, this.world, this.changes, this.gateway, this.messageStore, this.commands, this.cdn);
     // Route order matters only where templates overlap (`/users/@me` before `/users/:userId`).
     this.gateway.installRoutes(this.rest);
     this.world.installRoutes(this.rest);
     this.commands.installRoutes(this.rest);
-    this.interactions.installRoutes(this.rest);
+    new InteractionWebhooks(this.options, this.world, this.interactions, this.messageStore).installRoutes(this.rest);
     this.messageStore.installRoutes(this.rest);
   }
 
   /** Start a fake on 127.0.0.1 with an ephemeral port. */
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const fake = new FakeDiscord(options);
-    await fake.rest.listen();
+    await Promise.all([fake.rest.listen(), fake.cdn.listen()]);
     return fake;
   }
 
@@ -349,6 +358,67 @@ export class FakeDiscord {
     return this.interactions.interaction(id);
   }
 
+  /**
+   * Click a button (by custom_id) on a message the bot sent, as a user, where the message is (a
+   * guild channel or a DM). The default user is the one the message answered (or the DM's user).
+   * Throws if Discord would not let that happen: no such button, a disabled or link button, a
+   * deleted message, someone else's ephemeral message or DM.
+   */
+  clickButton(message: MessageRecord | string, customId: string, input?: InteractionUserInput): InteractionHandle {
+    return this.interactions.clickButton(message, customId, input);
+  }
+
+  /** Choose values of a string select (by custom_id) on a message the bot sent; checked against its options and min/max_values. */
+  selectOptions(message: MessageRecord | string, customId: string, values: string[], input?: InteractionUserInput): InteractionHandle {
+    return this.interactions.selectOptions(message, customId, values, input);
+  }
+
+  /** The buttons and selects now on a message (through every action row), to find what to click. */
+  componentsOf(message: MessageRecord | string): JsonObject[] {
+    return this.interactions.componentsOf(message);
+  }
+
+  /**
+   * Autocomplete (interaction type 4) while the user types `value` into option `focused` of a
+   * slash command. The bot's choices (callback 8) land in `state.choices`, the time it took in
+   * `state.respondedAfterMs`. When the command is registered, the option must exist and have
+   * autocomplete enabled (Discord asks for nothing else).
+   */
+  sendAutocomplete(input: SendAutocompleteInput): InteractionHandle {
+    return this.interactions.sendAutocomplete(input);
+  }
+
+  /**
+   * A message command (application command type 3, "Apps → name" on a message) used on a message
+   * the fake knows, or on one made for the test (text, possibly empty, and attachments served from
+   * the CDN). The interaction carries `target_id` and `data.resolved.messages` like Discord's.
+   */
+  sendMessageCommand(input: SendMessageCommandInput): InteractionHandle {
+    return this.interactions.sendMessageCommand(input);
+  }
+
+  /** A message that was already in a channel (history the bot never received as an event). */
+  placeMessage(input: SendMessageInput): MessageRecord {
+    return this.messageStore.placeMessage(input);
+  }
+
+  // ----- CDN ----------------------------------------------------------------------------------
+
+  /** Base URL of the loopback CDN that serves attachments (its own port, as Discord's CDN is its own host). */
+  get cdnUrl(): string {
+    return this.cdn.baseUrl;
+  }
+
+  /** Every request to the CDN (downloads of attachments), in arrival order. */
+  get cdnRequests(): CdnRequest[] {
+    return this.cdn.requests;
+  }
+
+  /** Puts a file on the CDN and returns its attachment object (signed `url` and `proxy_url`). */
+  uploadAttachment(file: AttachmentInput, channelId: string = this.world.textChannelId): JsonObject {
+    return this.cdn.storeInput(file, channelId);
+  }
+
   // ----- waiting & teardown -------------------------------------------------------------------
 
   /**
@@ -364,7 +434,7 @@ export class FakeDiscord {
     if (this.changes.isClosed) return;
     this.changes.close();
     await this.gateway.close();
-    await this.rest.close();
+    await Promise.all([this.rest.close(), this.cdn.close()]);
   }
 }
 

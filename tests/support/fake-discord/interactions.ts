@@ -1,42 +1,58 @@
 /**
- * Interactions: dispatching them, the bot's callback (reply, defer, update…), and what it does
- * afterwards through the interaction's webhook (edit or delete @original, follow-ups).
+ * Interactions a test sends as a user (slash commands, clicks and selects on the bot's messages,
+ * autocomplete while typing, message commands) and the state of each as the bot answers it.
  */
-import { ApplicationCommandType, GatewayDispatchEvents, InteractionResponseType, InteractionType, MessageFlags, MessageType, RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ApplicationCommandType, ButtonStyle, ComponentType, GatewayDispatchEvents, InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
+import type { FakeCdn } from './cdn.js';
 import type { ChangeNotifier } from './changes.js';
 import type { CommandRegistry } from './commands.js';
 import type { Gateway } from './gateway.js';
-import { errorBody, HttpError, invalidFormBody, notFound, unknownMessage } from './http-errors.js';
-import { chatInputPayload } from './interaction-payloads.js';
+import { autocompletePayload, chatInputPayload, componentPayload, messageCommandPayload, type BuiltInteraction, type StoreAttachment } from './interaction-payloads.js';
 import type { MessageStore } from './messages.js';
-import type { RestServer, RouteResult } from './rest-server.js';
 import { snowflake } from './snowflake.js';
-import type { InteractionHandle, InteractionState, JsonObject, MessageRecord, RecordedRequest, ResolvedOptions, SendInteractionInput, UploadedFile } from './types.js';
-import { validateMessageBody } from './validation.js';
+import type {
+  InteractionHandle,
+  InteractionState,
+  InteractionUserInput,
+  JsonObject,
+  MessageRecord,
+  ResolvedOptions,
+  SendAutocompleteInput,
+  SendInteractionInput,
+  SendMessageCommandInput,
+} from './types.js';
 import type { World } from './world.js';
 
-/** An interaction's state as stored; content and embeds are read from @original when asked. */
-type InteractionRecord = Omit<InteractionState, 'content' | 'embeds'>;
+export interface TrackedInteraction {
+  /** The state as stored; content and embeds are read from @original when asked. */
+  state: Omit<InteractionState, 'content' | 'embeds'>;
+  /** Component interactions: the message the component is on (what 6 and 7 update). */
+  componentMessage: MessageRecord | null;
+  /** Application commands: chat input (1) or message (3); null for other interactions. */
+  commandType: ApplicationCommandType | null;
+}
 
-/** Every callback type Discord knows; others are refused as an invalid enum value. */
-const CALLBACK_TYPES: readonly number[] = [
-  InteractionResponseType.Pong,
-  InteractionResponseType.ChannelMessageWithSource,
-  InteractionResponseType.DeferredChannelMessageWithSource,
-  InteractionResponseType.DeferredMessageUpdate,
-  InteractionResponseType.UpdateMessage,
-  InteractionResponseType.ApplicationCommandAutocompleteResult,
-  InteractionResponseType.Modal,
-  InteractionResponseType.PremiumRequired,
-  InteractionResponseType.LaunchActivity,
-];
+/** Buttons and selects anywhere in a message's components (action rows, and V2 layouts). */
+export function interactiveComponents(components: JsonObject[]): JsonObject[] {
+  const found: JsonObject[] = [];
+  const visit = (list: unknown): void => {
+    if (!Array.isArray(list)) return;
+    for (const component of list as JsonObject[]) {
+      if (component?.type !== ComponentType.ActionRow && (component?.custom_id !== undefined || component?.url !== undefined)) found.push(component);
+      visit(component?.components);
+      if (component?.accessory) visit([component.accessory]);
+    }
+  };
+  visit(components);
+  return found;
+}
 
-const unknownInteraction = (): HttpError => notFound(RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction');
-const unknownWebhook = (): HttpError => notFound(RESTJSONErrorCodes.UnknownWebhook, 'Unknown Webhook');
+const fakeError = (message: string): Error => new Error(`FakeDiscord: ${message}`);
 
 export class InteractionRegistry {
-  private readonly byToken = new Map<string, InteractionRecord>();
-  private readonly byId = new Map<string, InteractionRecord>();
+  private readonly byToken = new Map<string, TrackedInteraction>();
+  private readonly byId = new Map<string, TrackedInteraction>();
+  private readonly storeAttachment: StoreAttachment;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -45,95 +61,229 @@ export class InteractionRegistry {
     private readonly gateway: Gateway,
     private readonly messages: MessageStore,
     private readonly commands: CommandRegistry,
-  ) {}
+    cdn: FakeCdn,
+  ) {
+    this.storeAttachment = (file, channelId) => cdn.storeInput(file, channelId);
+  }
 
   /** Dispatch an APPLICATION_COMMAND (chat input) INTERACTION_CREATE. */
   sendInteraction(input: SendInteractionInput): InteractionHandle {
     const commandId = input.commandId ?? this.commands.find(input.name)?.id ?? snowflake(Date.now() - 60_000);
-    const { invocation, payload } = chatInputPayload(this.world, input, commandId);
-    const record: InteractionRecord = {
-      id: invocation.id,
-      token: invocation.token,
-      applicationId: this.world.applicationId,
-      commandName: input.name,
-      channelId: invocation.channelId,
-      guildId: input.dm ? null : (payload.guild_id as string),
-      userId: invocation.user.id,
-      dispatchedAt: invocation.dispatchedAt,
-      payload,
-      callbacks: [],
-      responseType: null,
-      deferred: false,
-      ephemeral: false,
-      original: null,
-      originalDeleted: false,
-      edits: [],
-      followups: [],
-      lastActivityAt: invocation.dispatchedAt,
-    };
-    this.byToken.set(record.token, record);
-    this.byId.set(record.id, record);
-    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
-    return this.handle(record);
+    const built = chatInputPayload(this.world, input, commandId, this.storeAttachment);
+    return this.dispatch(built, { name: input.name, commandType: ApplicationCommandType.ChatInput, guildId: input.dm ? null : (built.payload.guild_id as string) });
+  }
+
+  /** Click a button (by custom_id) on a message the bot sent, as a user. */
+  clickButton(message: MessageRecord | string, customId: string, input: InteractionUserInput = {}): InteractionHandle {
+    const { record, component } = this.componentOn(message, customId);
+    if (component.type !== ComponentType.Button) throw fakeError(`"${customId}" is not a button (component type ${component.type})`);
+    if (component.style === ButtonStyle.Link || component.style === ButtonStyle.Premium) {
+      throw fakeError(`"${customId}" is a ${component.style === ButtonStyle.Link ? 'link' : 'premium'} button: clicking it sends the bot no interaction`);
+    }
+    return this.useComponent(record, component, undefined, input);
+  }
+
+  /** Choose values in a string select (by custom_id) on a message the bot sent, as a user. */
+  selectOptions(message: MessageRecord | string, customId: string, values: string[], input: InteractionUserInput = {}): InteractionHandle {
+    const { record, component } = this.componentOn(message, customId);
+    if (component.type !== ComponentType.StringSelect) throw fakeError(`"${customId}" is not a string select (component type ${component.type})`);
+    const offered = (component.options as JsonObject[] | undefined)?.map((option) => option.value) ?? [];
+    const unknown = values.filter((value) => !offered.includes(value));
+    if (unknown.length) throw fakeError(`select "${customId}" offers ${JSON.stringify(offered)}, not ${JSON.stringify(unknown)}`);
+    if (new Set(values).size !== values.length) throw fakeError(`a select cannot choose the same value twice: ${JSON.stringify(values)}`);
+    const [min, max] = [component.min_values ?? 1, component.max_values ?? 1];
+    if (values.length < min || values.length > max) throw fakeError(`select "${customId}" takes ${min} to ${max} values, not ${values.length}`);
+    return this.useComponent(record, component, values, input);
+  }
+
+  /** Autocomplete for a slash command's option: the user has typed `value` into `focused`. */
+  sendAutocomplete(input: SendAutocompleteInput): InteractionHandle {
+    const registered = this.commands.find(input.name, ApplicationCommandType.ChatInput);
+    let focusedType = typeof input.value === 'string' ? ApplicationCommandOptionType.String : Number.isInteger(input.value) ? ApplicationCommandOptionType.Integer : ApplicationCommandOptionType.Number;
+    if (registered) {
+      const definition = this.commands.optionDefinition(registered, [input.subcommandGroup, input.subcommand, input.focused]);
+      if (!definition) throw fakeError(`/${input.name} has no option "${input.focused}" there, so Discord would not ask to autocomplete it`);
+      if (definition.autocomplete !== true) throw fakeError(`option "${input.focused}" of /${input.name} does not have autocomplete enabled`);
+      focusedType = definition.type;
+    }
+    const commandId = input.commandId ?? registered?.id ?? snowflake(Date.now() - 60_000);
+    const built = autocompletePayload(this.world, input, commandId, focusedType);
+    return this.dispatch(built, { name: input.name, commandType: null, guildId: input.dm ? null : this.world.guildId });
+  }
+
+  /** A message command ("Apps → name" on a message), on a message the fake knows or one made for the test. */
+  sendMessageCommand(input: SendMessageCommandInput): InteractionHandle {
+    const user = this.world.user(input.userId, input.username);
+    const target = this.messageCommandTarget(input, user.id);
+    if (target.guildId === null && this.world.dmRecipient(target.channelId) !== user.id) {
+      throw fakeError(`message ${target.id} is in another user's DM with the bot`);
+    }
+    const registered = this.commands.find(input.name, ApplicationCommandType.Message);
+    const commandId = input.commandId ?? registered?.id ?? snowflake(Date.now() - 60_000);
+    const built = messageCommandPayload(this.world, { ...input, userId: user.id }, commandId, target);
+    return this.dispatch(built, { name: input.name, commandType: ApplicationCommandType.Message, guildId: target.guildId, targetMessageId: target.id });
   }
 
   /** Interaction state by id. */
   interaction(id: string): InteractionState | undefined {
-    const record = this.byId.get(id);
-    return record ? this.snapshot(record) : undefined;
+    const tracked = this.byId.get(id);
+    return tracked ? this.snapshot(tracked) : undefined;
   }
 
-  private snapshot(record: InteractionRecord): InteractionState {
-    const showsOriginal = record.original && !record.originalDeleted;
-    return {
-      ...record,
-      callbacks: [...record.callbacks],
-      edits: [...record.edits],
-      followups: [...record.followups],
-      content: showsOriginal ? record.original!.content : null,
-      embeds: showsOriginal ? record.original!.embeds : [],
-    };
+  /** The interaction a callback or webhook token belongs to. */
+  withToken(token: string): TrackedInteraction | undefined {
+    return this.byToken.get(token);
   }
 
-  /** Answered: replied, or deferred and then edited, followed up or deleted. */
-  private isAnswered(record: InteractionRecord): boolean {
-    if (record.responseType === null) return false;
-    const deferral = record.responseType === InteractionResponseType.DeferredChannelMessageWithSource || record.responseType === InteractionResponseType.DeferredMessageUpdate;
-    if (!deferral) return true;
-    return record.edits.length > 0 || record.followups.length > 0 || record.originalDeleted;
+  /** The buttons and selects currently on a message. */
+  componentsOf(message: MessageRecord | string): JsonObject[] {
+    return interactiveComponents(this.currentMessage(message).components);
   }
 
-  private describe(record: InteractionRecord): string {
-    return JSON.stringify({
-      callbacks: record.callbacks.map((callback) => callback.type),
-      original: record.original?.content ?? null,
-      edits: record.edits.length,
-      followups: record.followups.length,
-      deleted: record.originalDeleted,
+  private currentMessage(message: MessageRecord | string): MessageRecord {
+    const id = typeof message === 'string' ? message : message.id;
+    const record = this.messages.get(id);
+    if (!record) throw fakeError(`no message ${id}`);
+    if (record.deleted) throw fakeError(`message ${id} was deleted`);
+    return record;
+  }
+
+  private componentOn(message: MessageRecord | string, customId: string): { record: MessageRecord; component: JsonObject } {
+    const record = this.currentMessage(message);
+    const components = interactiveComponents(record.components);
+    const component = components.find((candidate) => candidate.custom_id === customId);
+    if (!component) {
+      throw fakeError(`message ${record.id} has no component "${customId}"; it has ${JSON.stringify(components.map((candidate) => candidate.custom_id ?? candidate.url))}`);
+    }
+    if (component.disabled === true) throw fakeError(`"${customId}" is disabled, so it cannot be used`);
+    return { record, component };
+  }
+
+  private useComponent(record: MessageRecord, component: JsonObject, values: string[] | undefined, input: InteractionUserInput): InteractionHandle {
+    // Who is answered by a message sees it first: the default user is the one the bot answered.
+    const answered = record.interactionId ? this.byId.get(record.interactionId)?.state.userId : undefined;
+    const dmUser = record.guildId === null ? this.world.dmRecipient(record.channelId) : undefined;
+    const userId = input.userId ?? answered ?? dmUser ?? snowflake();
+    if (record.flags & MessageFlags.Ephemeral && answered !== undefined && userId !== answered) {
+      throw fakeError(`message ${record.id} is ephemeral: only user ${answered} sees it`);
+    }
+    if (dmUser !== undefined && userId !== dmUser) throw fakeError(`message ${record.id} is in user ${dmUser}'s DM with the bot`);
+    const built = componentPayload(this.world, { ...input, userId }, record, component, values);
+    return this.dispatch(built, { name: '', commandType: null, guildId: record.guildId, customId: component.custom_id, targetMessageId: record.id, componentMessage: record });
+  }
+
+  private messageCommandTarget(input: SendMessageCommandInput, userId: string): MessageRecord {
+    const target = input.target;
+    if (typeof target === 'string' || 'message' in target) return this.currentMessage(target as MessageRecord | string);
+    // In a DM only the user and the bot write; the target made for the test is the user's.
+    const authorId = input.dm ? userId : (target.authorId ?? userId);
+    return this.messages.placeMessage({
+      content: target.content ?? '',
+      authorId,
+      username: target.username,
+      dm: input.dm,
+      attachments: target.attachments,
+      overrides: target.embeds ? { embeds: target.embeds } : undefined,
     });
   }
 
-  private handle(record: InteractionRecord): InteractionHandle {
+  private dispatch(
+    built: BuiltInteraction,
+    about: { name: string; commandType: ApplicationCommandType | null; guildId: string | null; customId?: string; targetMessageId?: string; componentMessage?: MessageRecord },
+  ): InteractionHandle {
+    const { invocation, payload } = built;
+    const tracked: TrackedInteraction = {
+      state: {
+        id: invocation.id,
+        token: invocation.token,
+        applicationId: this.world.applicationId,
+        type: payload.type,
+        commandName: about.name,
+        customId: about.customId ?? null,
+        targetMessageId: about.targetMessageId ?? null,
+        channelId: invocation.channelId,
+        guildId: about.guildId,
+        userId: invocation.user.id,
+        dispatchedAt: invocation.dispatchedAt,
+        payload,
+        callbacks: [],
+        responseType: null,
+        respondedAfterMs: null,
+        choices: null,
+        deferred: false,
+        ephemeral: false,
+        original: null,
+        originalDeleted: false,
+        edits: [],
+        followups: [],
+        lastActivityAt: invocation.dispatchedAt,
+      },
+      componentMessage: about.componentMessage ?? null,
+      commandType: about.commandType,
+    };
+    this.byToken.set(invocation.token, tracked);
+    this.byId.set(invocation.id, tracked);
+    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    return this.handle(tracked);
+  }
+
+  private snapshot(tracked: TrackedInteraction): InteractionState {
+    const state = tracked.state;
+    const showsOriginal = state.original && !state.originalDeleted;
+    return {
+      ...state,
+      callbacks: [...state.callbacks],
+      edits: [...state.edits],
+      followups: [...state.followups],
+      content: showsOriginal ? state.original!.content : null,
+      embeds: showsOriginal ? state.original!.embeds : [],
+    };
+  }
+
+  /** Answered: replied, updated or autocompleted; or deferred and then edited, followed up or deleted. */
+  private isAnswered(tracked: TrackedInteraction): boolean {
+    const state = tracked.state;
+    if (state.responseType === null) return false;
+    const deferral = state.responseType === InteractionResponseType.DeferredChannelMessageWithSource || state.responseType === InteractionResponseType.DeferredMessageUpdate;
+    if (!deferral) return true;
+    return state.edits.length > 0 || state.followups.length > 0 || state.originalDeleted;
+  }
+
+  /** For timeout messages, e.g. `interaction /ask to be answered; state: {...}`. */
+  private describe(tracked: TrackedInteraction, awaited: string): string {
+    const state = tracked.state;
+    const what = state.type === InteractionType.MessageComponent ? `component "${state.customId}"` : `/${state.commandName}`;
+    const progress = JSON.stringify({
+      callbacks: state.callbacks.map((callback) => callback.type),
+      original: state.original?.content ?? null,
+      edits: state.edits.length,
+      followups: state.followups.length,
+      deleted: state.originalDeleted,
+    });
+    return `interaction ${what} ${awaited}; state: ${progress}`;
+  }
+
+  private handle(tracked: TrackedInteraction): InteractionHandle {
     const registry = this;
     let done: Promise<InteractionState> | null = null;
     const settled = (timeoutMs?: number, settleMs?: number): Promise<InteractionState> => {
       const quietMs = settleMs ?? registry.options.interactionSettleMs;
       const waiting = registry.changes
         .waitFor(
-          () => registry.isAnswered(record) && Date.now() - record.lastActivityAt >= quietMs,
+          () => registry.isAnswered(tracked) && Date.now() - tracked.state.lastActivityAt >= quietMs,
           timeoutMs,
-          () => `interaction /${record.commandName} to be answered; state: ${registry.describe(record)}`,
+          () => registry.describe(tracked, 'to be answered'),
           quietMs,
         )
-        .then(() => registry.snapshot(record));
+        .then(() => registry.snapshot(tracked));
       waiting.catch(() => {});
       return waiting;
     };
     return {
-      id: record.id,
-      token: record.token,
+      id: tracked.state.id,
+      token: tracked.state.token,
       get state() {
-        return registry.snapshot(record);
+        return registry.snapshot(tracked);
       },
       get done() {
         done ??= settled();
@@ -143,150 +293,14 @@ export class InteractionRegistry {
       waitFor(predicate, timeoutMs) {
         const waiting = registry.changes
           .waitFor(
-            () => predicate(registry.snapshot(record)),
+            () => predicate(registry.snapshot(tracked)),
             timeoutMs,
-            () => `interaction /${record.commandName} predicate; state: ${registry.describe(record)}`,
+            () => registry.describe(tracked, 'predicate'),
           )
-          .then(() => registry.snapshot(record));
+          .then(() => registry.snapshot(tracked));
         waiting.catch(() => {});
         return waiting;
       },
     };
-  }
-
-  private validate(body: JsonObject | null, files: UploadedFile[], requireNonEmpty: boolean, prefix?: string[]): void {
-    if (!this.options.validateMessages) return;
-    const error = validateMessageBody(body, files, { requireNonEmpty, prefix });
-    if (error) throw error;
-  }
-
-  /** What the interaction's messages say about it (interaction_metadata). */
-  private metadata(record: InteractionRecord): JsonObject {
-    return {
-      id: record.id,
-      type: InteractionType.ApplicationCommand,
-      name: record.commandName,
-      command_type: ApplicationCommandType.ChatInput,
-      user: this.world.existingUser(record.userId),
-      authorizing_integration_owners: record.payload.authorizing_integration_owners,
-    };
-  }
-
-  private byWebhook(applicationId: string, token: string): InteractionRecord {
-    const record = applicationId === this.world.applicationId ? this.byToken.get(token) : undefined;
-    if (!record) throw unknownWebhook();
-    return record;
-  }
-
-  /** `@original` or one of the interaction's follow-ups. */
-  private webhookMessage(record: InteractionRecord, messageId: string): MessageRecord {
-    const message =
-      messageId === '@original'
-        ? record.original
-        : (record.followups.find((followup) => followup.id === messageId) ?? (record.original?.id === messageId ? record.original : null));
-    if (!message || message.deleted) throw unknownMessage();
-    return message;
-  }
-
-  /** POST /interactions/:id/:token/callback: the bot's one response to the interaction. */
-  private callback(request: RecordedRequest, interactionId: string, token: string): RouteResult {
-    const record = this.byToken.get(token);
-    if (!record || record.id !== interactionId) throw unknownInteraction();
-    const now = Date.now();
-    if (this.options.callbackDeadlineMs !== undefined && now - record.dispatchedAt > this.options.callbackDeadlineMs) {
-      throw unknownInteraction();
-    }
-    if (record.responseType !== null) {
-      throw new HttpError(400, errorBody(RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged, 'Interaction has already been acknowledged.'));
-    }
-    const body: JsonObject = request.body ?? {};
-    const type = Number(body.type);
-    const data: JsonObject | null = body.data ?? null;
-    if (!CALLBACK_TYPES.includes(type)) {
-      throw invalidFormBody([{ path: ['type'], code: 'ENUM_TYPE_COERCE', message: `Value "${body.type}" is not a valid enum value.` }]);
-    }
-    if (type === InteractionResponseType.ChannelMessageWithSource) this.validate(data, request.files, true, ['data']);
-    const withResponse = request.query['with_response'] === 'true';
-    record.callbacks.push({ type, data, withResponse, files: request.files, at: now });
-    record.responseType = type;
-    record.lastActivityAt = now;
-    const flags = Number(data?.flags ?? 0);
-    let message: JsonObject | null = null;
-    if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.DeferredChannelMessageWithSource) {
-      const deferred = type === InteractionResponseType.DeferredChannelMessageWithSource;
-      record.deferred = deferred;
-      record.ephemeral = Boolean(flags & MessageFlags.Ephemeral);
-      const loadingFlags = (flags | MessageFlags.Loading) >>> 0;
-      message = this.messages.buildBotMessage(record.channelId, deferred ? { flags: loadingFlags } : data, request.files, {
-        webhook_id: this.world.applicationId,
-        application_id: this.world.applicationId,
-        type: MessageType.ChatInputCommand,
-        interaction_metadata: this.metadata(record),
-      });
-      // A deferred response is a loading message until it is edited.
-      if (deferred) message.flags = loadingFlags;
-      record.original = this.messages.store(message, { source: 'interaction-original', body: data, files: request.files, interactionId: record.id });
-    } else if (type === InteractionResponseType.DeferredMessageUpdate) {
-      record.deferred = true;
-    } else if (type === InteractionResponseType.UpdateMessage) {
-      const target = record.original;
-      if (target) this.messages.applyEdit(target, data, request.files);
-      message = target?.message ?? null;
-    }
-    if (!withResponse) return { status: 204 };
-    return {
-      status: 200,
-      body: {
-        interaction: {
-          id: record.id,
-          type: InteractionType.ApplicationCommand,
-          activity_instance_id: null,
-          response_message_id: message?.id ?? null,
-          response_message_loading: type === InteractionResponseType.DeferredChannelMessageWithSource,
-          response_message_ephemeral: record.ephemeral,
-        },
-        resource: { type, ...(message ? { message } : {}) },
-      },
-    };
-  }
-
-  installRoutes(rest: RestServer): void {
-    rest.route('POST', '/interactions/:interaction/:token/callback', (request, params) => this.callback(request, params.interaction!, params.token!));
-    rest.route('GET', '/webhooks/:application/:token/messages/:message', (_request, params) => {
-      const record = this.byWebhook(params.application!, params.token!);
-      return { status: 200, body: this.webhookMessage(record, params.message!).message };
-    });
-    rest.route('PATCH', '/webhooks/:application/:token/messages/:message', (request, params) => {
-      const record = this.byWebhook(params.application!, params.token!);
-      const message = this.webhookMessage(record, params.message!);
-      this.validate(request.body, request.files, false);
-      this.messages.applyEdit(message, request.body, request.files);
-      if (message === record.original) record.edits.push(request.body ?? {});
-      record.lastActivityAt = Date.now();
-      return { status: 200, body: message.message };
-    });
-    rest.route('DELETE', '/webhooks/:application/:token/messages/:message', (_request, params) => {
-      const record = this.byWebhook(params.application!, params.token!);
-      const message = this.webhookMessage(record, params.message!);
-      message.deleted = true;
-      if (message === record.original) record.originalDeleted = true;
-      record.lastActivityAt = Date.now();
-      return { status: 204 };
-    });
-    rest.route('POST', '/webhooks/:application/:token', (request, params) => {
-      const record = this.byWebhook(params.application!, params.token!);
-      // The webhook exists only once the interaction was acknowledged.
-      if (record.responseType === null) throw unknownWebhook();
-      this.validate(request.body, request.files, true);
-      const message = this.messages.buildBotMessage(record.channelId, request.body, request.files, {
-        webhook_id: this.world.applicationId,
-        application_id: this.world.applicationId,
-        interaction_metadata: this.metadata(record),
-      });
-      const followup = this.messages.store(message, { source: 'interaction-followup', body: request.body, files: request.files, interactionId: record.id });
-      record.followups.push(followup);
-      record.lastActivityAt = Date.now();
-      return request.query['wait'] === 'true' ? { status: 200, body: message } : { status: 204 };
-    });
   }
 }

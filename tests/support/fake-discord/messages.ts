@@ -3,12 +3,13 @@
  * channels, DMs and as interaction responses), typing, reactions and opening DM channels.
  */
 import { ChannelType, GatewayDispatchEvents, MessageFlags, MessageType, RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { contentTypeOf, knownContentType, type FakeCdn } from './cdn.js';
 import type { ChangeNotifier } from './changes.js';
 import type { Gateway } from './gateway.js';
 import { errorBody, HttpError, invalidFormBody, notFound, unknownMessage } from './http-errors.js';
 import type { RestServer } from './rest-server.js';
 import { isoTime, snowflake, snowflakeTime } from './snowflake.js';
-import type { JsonObject, MessageRecord, MessageSource, ResolvedOptions, SendMessageInput, UploadedFile } from './types.js';
+import type { AttachmentInput, JsonObject, MessageRecord, MessageSource, ResolvedOptions, SendMessageInput, UploadedFile } from './types.js';
 import { computePings, validateMessageBody } from './validation.js';
 import type { World } from './world.js';
 
@@ -24,6 +25,40 @@ export interface StoredMessageMeta {
 
 const deepClone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
 
+/** A file a test attached, as the fake records uploads. */
+function uploadedFileOf(attachment: AttachmentInput, index: number): UploadedFile {
+  const data = Buffer.isBuffer(attachment.data) ? attachment.data : Buffer.from(attachment.data);
+  return { field: `files[${index}]`, filename: attachment.filename, contentType: attachment.contentType ?? contentTypeOf(attachment.filename), size: data.length, data };
+}
+
+/**
+ * Components as Discord stores them: every component gets a numeric `id`, given ones kept and the
+ * others numbered in order with numbers not already used. A copy: the recorded request stays as sent.
+ */
+export function numberedComponents(components: unknown): JsonObject[] {
+  if (!Array.isArray(components)) return [];
+  const copy = deepClone(components) as JsonObject[];
+  const all: JsonObject[] = [];
+  const collect = (list: unknown): void => {
+    if (!Array.isArray(list)) return;
+    for (const component of list as JsonObject[]) {
+      all.push(component);
+      collect(component.components);
+      if (component.accessory) collect([component.accessory]);
+    }
+  };
+  collect(copy);
+  const used = new Set(all.map((component) => component.id).filter((id) => typeof id === 'number' && id > 0));
+  let next = 1;
+  for (const component of all) {
+    if (typeof component.id === 'number' && component.id > 0) continue;
+    while (used.has(next)) next++;
+    component.id = next;
+    used.add(next);
+  }
+  return copy;
+}
+
 export class MessageStore {
   /** Every message the fake knows about (user messages dispatched and bot messages created). */
   readonly messages: MessageRecord[] = [];
@@ -34,7 +69,7 @@ export class MessageStore {
     private readonly world: World,
     private readonly changes: ChangeNotifier,
     private readonly gateway: Gateway,
-    private readonly rest: RestServer,
+    private readonly cdn: FakeCdn,
   ) {}
 
   get(messageId: string): MessageRecord | undefined {
@@ -43,6 +78,19 @@ export class MessageStore {
 
   /** Dispatch MESSAGE_CREATE from a user. Returns the stored record. */
   sendMessage(input: SendMessageInput): MessageRecord {
+    const { message, files } = this.userMessage(input);
+    const record = this.store(message, { source: 'user', body: null, files, interactionId: null });
+    this.gateway.dispatch(GatewayDispatchEvents.MessageCreate, deepClone(message));
+    return record;
+  }
+
+  /** A user's message that was already in the channel: stored, never dispatched to the bot. */
+  placeMessage(input: SendMessageInput): MessageRecord {
+    const { message, files } = this.userMessage(input);
+    return this.store(message, { source: 'user', body: null, files, interactionId: null });
+  }
+
+  private userMessage(input: SendMessageInput): { message: JsonObject; files: UploadedFile[] } {
     const author = this.world.user(input.authorId, input.username);
     const dm = input.dm ?? false;
     const channelId = dm ? this.world.dmChannelId(author.id, input.channelId) : (input.channelId ?? this.world.textChannelId);
@@ -56,6 +104,7 @@ export class MessageStore {
     }
     const id = snowflake();
     const referenced = input.replyTo ? this.byId.get(input.replyTo) : undefined;
+    const attachments = (input.attachments ?? []).map((attachment) => this.cdn.storeInput(attachment, channelId));
     const message: JsonObject = {
       id,
       type: input.replyTo ? MessageType.Reply : MessageType.Default,
@@ -72,7 +121,7 @@ export class MessageStore {
         return guildId ? { ...user, member: this.world.member(userId, false) } : user;
       }),
       mention_roles: input.mentionRoles ?? [],
-      attachments: [],
+      attachments,
       embeds: [],
       components: [],
       pinned: false,
@@ -88,15 +137,13 @@ export class MessageStore {
       message.referenced_message = referenced ? referenced.message : null;
     }
     Object.assign(message, input.overrides ?? {});
-    const record = this.store(message, { source: 'user', body: null, files: [], interactionId: null });
-    this.gateway.dispatch(GatewayDispatchEvents.MessageCreate, deepClone(message));
-    return record;
+    return { message, files: (input.attachments ?? []).map(uploadedFileOf) };
   }
 
   /** Records an API message object as a message of the fake. */
   store(message: JsonObject, meta: StoredMessageMeta): MessageRecord {
     const replyTo: string | null = message.message_reference?.message_id ?? null;
-    const replyAuthor = replyTo ? (this.byId.get(replyTo)?.authorId ?? null) : null;
+    const replyAuthor = this.replyAuthorOf(replyTo, message.author.id);
     const record: MessageRecord = {
       id: message.id,
       channelId: message.channel_id,
@@ -123,6 +170,12 @@ export class MessageStore {
     return record;
   }
 
+  /** Whom a reply could ping: the replied-to message's author, unless that is the replier itself. */
+  private replyAuthorOf(replyTo: string | null, authorId: string): string | null {
+    const replyAuthor = replyTo ? (this.byId.get(replyTo)?.authorId ?? null) : null;
+    return replyAuthor === authorId ? null : replyAuthor;
+  }
+
   /** Build a bot-authored API message object from a create body. */
   buildBotMessage(channelId: string, body: JsonObject | null, files: UploadedFile[], extra: JsonObject = {}): JsonObject {
     const request = body ?? {};
@@ -147,9 +200,9 @@ export class MessageStore {
         ...(pings.repliedUser && referenced && !pings.users.includes(referenced.authorId) ? [this.world.existingUser(referenced.authorId)] : []),
       ],
       mention_roles: pings.roles,
-      attachments: this.attachmentsFor(request, files),
+      attachments: this.attachmentsFor(channelId, request, files),
       embeds: Array.isArray(request.embeds) ? request.embeds.map((embed: JsonObject) => ({ type: 'rich', ...embed })) : [],
-      components: Array.isArray(request.components) ? request.components : [],
+      components: numberedComponents(request.components),
       pinned: false,
       // Only Discord sets Loading (on deferred responses).
       flags: (Number(request.flags ?? 0) & ~MessageFlags.Loading) >>> 0,
@@ -168,20 +221,20 @@ export class MessageStore {
     return message;
   }
 
-  private attachmentsFor(body: JsonObject, files: UploadedFile[]): JsonObject[] {
+  /** Uploaded `files[n]` become attachments, described by the body's `attachments` entry with id n. */
+  private attachmentsFor(channelId: string, body: JsonObject, files: UploadedFile[]): JsonObject[] {
+    const described: JsonObject[] = Array.isArray(body.attachments) ? body.attachments : [];
     return files.map((file, index) => {
-      const id = snowflake();
-      const requested = Array.isArray(body.attachments) ? body.attachments[index] : undefined;
-      const url = `http://127.0.0.1:${this.rest.port}/attachments/${id}/${file.filename}`;
-      return {
-        id,
-        filename: requested?.filename ?? file.filename,
-        description: requested?.description,
-        size: file.size,
-        content_type: file.contentType,
-        url,
-        proxy_url: url,
-      };
+      const placeholder = /^files\[(\d+)\]$/.exec(file.field)?.[1];
+      const description = described.find((attachment) => placeholder !== undefined && String(attachment.id) === placeholder) ?? described[index];
+      return this.cdn.store({
+        channelId,
+        filename: description?.filename ?? file.filename,
+        description: description?.description,
+        // Discord tells the type from the file, not from the part's header (discord.js sends octet-stream).
+        contentType: knownContentType(file.filename) ?? file.contentType,
+        data: file.data,
+      });
     });
   }
 
@@ -191,13 +244,13 @@ export class MessageStore {
     const message = record.message;
     if ('content' in edit) message.content = edit.content ?? '';
     if ('embeds' in edit) message.embeds = Array.isArray(edit.embeds) ? edit.embeds.map((embed: JsonObject) => ({ type: 'rich', ...embed })) : [];
-    if ('components' in edit) message.components = Array.isArray(edit.components) ? edit.components : [];
+    if ('components' in edit) message.components = numberedComponents(edit.components);
     if (files.length || 'attachments' in edit) {
       // Attachments not listed in `attachments` are removed; new files are appended.
       const kept = Array.isArray(edit.attachments)
         ? (message.attachments as JsonObject[]).filter((attachment) => edit.attachments.some((listed: JsonObject) => listed.id === attachment.id))
         : message.attachments;
-      message.attachments = [...kept, ...this.attachmentsFor({}, files)];
+      message.attachments = [...kept, ...this.attachmentsFor(record.channelId, edit, files)];
       record.files = [...record.files, ...files];
     }
     // Editing a deferred (loading) response clears the loading flag.
@@ -213,8 +266,7 @@ export class MessageStore {
     record.components = message.components ?? [];
     record.flags = message.flags;
     if ('allowed_mentions' in edit) record.allowedMentions = edit.allowed_mentions;
-    const replyAuthor = record.replyTo ? (this.byId.get(record.replyTo)?.authorId ?? null) : null;
-    record.pings = computePings(record.content, record.allowedMentions, replyAuthor);
+    record.pings = computePings(record.content, record.allowedMentions, this.replyAuthorOf(record.replyTo, record.authorId));
     record.edits.push(edit);
     record.editedAt = now;
   }

@@ -142,7 +142,14 @@ export interface InteractionState {
   id: string;
   token: string;
   applicationId: string;
+  /** Interaction type: 2 application command, 3 message component, 4 autocomplete. */
+  type: number;
+  /** The command's name; '' for component interactions. */
   commandName: string;
+  /** Component interactions: the custom_id of the button or select used; otherwise null. */
+  customId: string | null;
+  /** The message a component was on, or a message command targeted; otherwise null. */
+  targetMessageId: string | null;
   channelId: string;
   guildId: string | null;
   userId: string;
@@ -152,9 +159,14 @@ export interface InteractionState {
   callbacks: InteractionCallbackRecord[];
   /** Type of the first (accepted) callback: 4 reply, 5 deferred, 6 deferred update, 7 update… */
   responseType: number | null;
+  /** Milliseconds from dispatch to the first accepted callback; null until then. */
+  respondedAfterMs: number | null;
+  /** Autocomplete: the choices the bot answered with (callback 8); null until then. */
+  choices: JsonObject[] | null;
   deferred: boolean;
   ephemeral: boolean;
-  /** The @original response message as it currently stands (after edits). */
+  /** The @original response message as it currently stands (after edits). For a component
+   *  interaction answered with 6 or 7 that is the message the component is on. */
   original: MessageRecord | null;
   originalDeleted: boolean;
   /** Bodies of PATCH /webhooks/:app/:token/messages/@original, in order. */
@@ -181,13 +193,32 @@ export interface InteractionHandle {
   waitFor(predicate: (state: InteractionState) => boolean, timeoutMs?: number): Promise<InteractionState>;
 }
 
-export type CommandOptionInput = JsonObject[] | Record<string, string | number | boolean>;
+/** A file a test hands to the fake: its bytes are served from the fake's loopback CDN. */
+export interface AttachmentInput {
+  filename: string;
+  data: Buffer | string;
+  /** Default: from the file name's extension (e.g. `image/png`, `text/plain; charset=utf-8`). */
+  contentType?: string;
+  description?: string;
+  /** Images: read from a PNG or GIF header when not given. */
+  width?: number;
+  height?: number;
+}
+
+export type CommandOptionValue = string | number | boolean | AttachmentInput;
+
+export type CommandOptionInput = JsonObject[] | Record<string, CommandOptionValue>;
 
 export interface SendInteractionInput {
   name: string;
   /** Either raw Discord options ([{name, type, value}]) or a {name: value} map
-   *  (string → type 3, integer → 4, non-integer number → 10, boolean → 5). */
+   *  (string → type 3, integer → 4, non-integer number → 10, boolean → 5, AttachmentInput → 11,
+   *  its file served from the fake's CDN and described in `data.resolved.attachments`). */
   options?: CommandOptionInput;
+  /** The subcommand (option type 1) the options belong to. */
+  subcommand?: string;
+  /** The subcommand group (option type 2) the subcommand belongs to. */
+  subcommandGroup?: string;
   commandId?: string;
   /** The invoking user's id. Default: a fresh user. */
   userId?: string;
@@ -222,7 +253,68 @@ export interface SendMessageInput {
   mentionBot?: boolean;
   /** Make it a reply to this message id. */
   replyTo?: string;
+  /** Files attached to the message, served from the fake's CDN. */
+  attachments?: AttachmentInput[];
   overrides?: JsonObject;
+}
+
+/** Who uses a component, command or autocomplete, when the place follows from a message. */
+export interface InteractionUserInput {
+  /** Default: whoever makes sense for the message (the user the bot answered, the DM's user) or a fresh user. */
+  userId?: string;
+  username?: string;
+  locale?: string;
+  guildLocale?: string;
+  /** Invoking member's permissions (decimal string). */
+  memberPermissions?: string;
+  appPermissions?: string;
+  /** Shallow-merged over the generated `d` payload last. */
+  overrides?: JsonObject;
+}
+
+/** A message a message command is used on, made for the test (not dispatched: it was already there). */
+export interface TargetMessageInput {
+  content?: string;
+  attachments?: AttachmentInput[];
+  embeds?: JsonObject[];
+  /** Default: the invoking user. */
+  authorId?: string;
+  username?: string;
+}
+
+export interface SendMessageCommandInput extends InteractionUserInput {
+  /** The message command's name, e.g. 'Ask about this'. */
+  name: string;
+  /** A message the fake knows (record or id), or one to create in the channel. */
+  target: MessageRecord | string | TargetMessageInput;
+  /** With a TargetMessageInput: put it in the user's DM with the bot instead of the guild channel. */
+  dm?: boolean;
+  commandId?: string;
+}
+
+export interface SendAutocompleteInput extends InteractionUserInput {
+  /** The slash command's name. */
+  name: string;
+  subcommand?: string;
+  subcommandGroup?: string;
+  /** The option being typed in. */
+  focused: string;
+  /** What has been typed so far. */
+  value: string | number;
+  /** Options already filled in. */
+  options?: Record<string, string | number | boolean>;
+  dm?: boolean;
+  commandId?: string;
+}
+
+/** A request to the fake's CDN (attachment downloads). */
+export interface CdnRequest {
+  method: string;
+  /** Path without the query string, e.g. `/attachments/<channel>/<attachment>/<file name>`. */
+  path: string;
+  attachmentId: string | null;
+  status: number;
+  time: number;
 }
 
 export interface GatewayStats {
