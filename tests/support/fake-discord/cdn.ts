@@ -100,7 +100,8 @@ export class FakeCdn {
       url: this.signedUrl(filePath),
       proxy_url: this.signedUrl(PROXY_PREFIX + filePath),
     };
-    const dimensions = upload.width !== undefined && upload.height !== undefined ? { width: upload.width, height: upload.height } : imageDimensions(upload.data);
+    const given = upload.width !== undefined && upload.height !== undefined;
+    const dimensions = given ? { width: upload.width!, height: upload.height! } : imageDimensions(upload.data);
     if (contentType.startsWith('image/') && dimensions) Object.assign(attachment, dimensions);
     if (upload.ephemeral) attachment.ephemeral = true;
     return attachment;

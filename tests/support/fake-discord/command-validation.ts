@@ -25,9 +25,33 @@ const COMMAND_TYPES: readonly number[] = [
 ];
 const OPTION_TYPES: readonly number[] = Object.values(ApplicationCommandOptionType).filter((value): value is number => typeof value === 'number');
 const SUBCOMMANDS: readonly number[] = [ApplicationCommandOptionType.Subcommand, ApplicationCommandOptionType.SubcommandGroup];
-const WITH_CHOICES: readonly number[] = [ApplicationCommandOptionType.String, ApplicationCommandOptionType.Integer, ApplicationCommandOptionType.Number];
+const WITH_CHOICES: readonly number[] = [
+  ApplicationCommandOptionType.String,
+  ApplicationCommandOptionType.Integer,
+  ApplicationCommandOptionType.Number,
+];
 
 const enumChoices = (values: readonly (number | string)[]): string => `Value must be one of (${values.join(', ')}).`;
+
+/** Name and description localizations follow the rules of the field they translate. */
+function checkNameAndDescription(definition: JsonObject, at: Path, chatInput: boolean, errors: FieldErrors): void {
+  checkName(definition.name, [...at, 'name'], chatInput, errors);
+  checkLocalizations(definition.name_localizations, [...at, 'name_localizations'], errors, (value, valueAt) => checkName(value, valueAt, chatInput, errors));
+  if (!chatInput) return;
+  errors.lengthBetween([...at, 'description'], definition.description, 1, 100);
+  checkLocalizations(definition.description_localizations, [...at, 'description_localizations'], errors, (value, valueAt) =>
+    errors.lengthBetween(valueAt, value, 1, 100),
+  );
+}
+
+/** A `min_length` or `max_length` outside 0 (or 1) to 6000. */
+function checkLengthLimit(option: JsonObject, key: 'min_length' | 'max_length', at: Path, errors: FieldErrors): void {
+  const value = option[key];
+  if (value === undefined) return;
+  if (value > 6000) errors.add([...at, key], 'NUMBER_TYPE_MAX', 'int value should be less than or equal to 6000.');
+  const minimum = key === 'min_length' ? 0 : 1;
+  if (value < minimum) errors.add([...at, key], 'NUMBER_TYPE_MIN', `int value should be greater than or equal to ${minimum}.`);
+}
 
 function checkName(name: unknown, at: Path, chatInput: boolean, errors: FieldErrors): void {
   if (typeof name !== 'string' || name.length === 0) {
@@ -85,7 +109,8 @@ function checkOptions(options: unknown, at: Path, depth: number, parentType: num
   errors.maxItems(at, options, MAX_OPTIONS);
   const subcommands = options.filter((option: JsonObject) => SUBCOMMANDS.includes(option?.type));
   if (subcommands.length > 0 && subcommands.length < options.length) {
-    errors.add(at, 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-command and sub-command group option types are mutually exclusive to all other types');
+    const message = 'Sub-command and sub-command group option types are mutually exclusive to all other types';
+    errors.add(at, 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', message);
   }
   const names = new Set<string>();
   let optionalSeen = false;
@@ -102,14 +127,12 @@ function checkOptions(options: unknown, at: Path, depth: number, parentType: num
       (type === ApplicationCommandOptionType.Subcommand && (depth === 0 || parentType === ApplicationCommandOptionType.SubcommandGroup)) ||
       (!SUBCOMMANDS.includes(type) && parentType !== ApplicationCommandOptionType.SubcommandGroup);
     if (!nestingOk) errors.add([...optionAt, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Invalid option type specified');
-    checkName(option.name, [...optionAt, 'name'], true, errors);
+    checkNameAndDescription(option, optionAt, true, errors);
     if (typeof option.name === 'string') {
-      if (names.has(option.name)) errors.add([...optionAt, 'name'], 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', 'Option name already used in this command');
+      // Unique names per level (the wording is the fake's; Discord's is not documented).
+      if (names.has(option.name)) errors.add([...optionAt, 'name'], 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', 'Option name already used');
       names.add(option.name);
     }
-    checkLocalizations(option.name_localizations, [...optionAt, 'name_localizations'], errors, (value, valueAt) => checkName(value, valueAt, true, errors));
-    errors.lengthBetween([...optionAt, 'description'], option.description, 1, 100);
-    checkLocalizations(option.description_localizations, [...optionAt, 'description_localizations'], errors, (value, valueAt) => errors.lengthBetween(valueAt, value, 1, 100));
     if (SUBCOMMANDS.includes(type)) {
       checkOptions(option.options, [...optionAt, 'options'], depth + 1, type, errors);
       return;
@@ -119,19 +142,21 @@ function checkOptions(options: unknown, at: Path, depth: number, parentType: num
     }
     if (option.required !== true) optionalSeen = true;
     checkChoices(option, optionAt, errors);
-    if (option.min_length !== undefined && (option.min_length < 0 || option.min_length > 6000)) errors.add([...optionAt, 'min_length'], 'NUMBER_TYPE_MAX', 'int value should be less than or equal to 6000.');
-    if (option.max_length !== undefined && (option.max_length < 1 || option.max_length > 6000)) errors.add([...optionAt, 'max_length'], 'NUMBER_TYPE_MAX', 'int value should be less than or equal to 6000.');
+    checkLengthLimit(option, 'min_length', optionAt, errors);
+    checkLengthLimit(option, 'max_length', optionAt, errors);
   });
 }
 
 /** Names, descriptions and choice names and values, over the command, its subcommands and options. */
 function commandSize(command: JsonObject): number {
   const length = (text: unknown): number => (typeof text === 'string' ? [...text].length : 0);
+  const sum = (list: unknown, measure: (item: JsonObject) => number): number =>
+    Array.isArray(list) ? list.reduce((total: number, item: JsonObject) => total + measure(item), 0) : 0;
   const ofOption = (option: JsonObject): number =>
     length(option?.name) +
     length(option?.description) +
-    (Array.isArray(option?.choices) ? option.choices.reduce((sum: number, choice: JsonObject) => sum + length(choice?.name) + length(choice?.value), 0) : 0) +
-    (Array.isArray(option?.options) ? option.options.reduce((sum: number, inner: JsonObject) => sum + ofOption(inner), 0) : 0);
+    sum(option?.choices, (choice) => length(choice?.name) + length(choice?.value)) +
+    sum(option?.options, ofOption);
   return ofOption(command);
 }
 
@@ -144,16 +169,14 @@ export function validateCommand(definition: JsonObject | null, at: Path = [], er
     return errors;
   }
   const chatInput = type === ApplicationCommandType.ChatInput;
-  checkName(command.name, [...at, 'name'], chatInput, errors);
-  checkLocalizations(command.name_localizations, [...at, 'name_localizations'], errors, (value, valueAt) => checkName(value, valueAt, chatInput, errors));
+  checkNameAndDescription(command, at, chatInput, errors);
   if (chatInput) {
-    errors.lengthBetween([...at, 'description'], command.description, 1, 100);
-    checkLocalizations(command.description_localizations, [...at, 'description_localizations'], errors, (value, valueAt) => errors.lengthBetween(valueAt, value, 1, 100));
     checkOptions(command.options, [...at, 'options'], 0, null, errors);
   } else {
     // User and message commands take no description and no options (Discord: "not allowed"; the wording is the fake's).
-    if (typeof command.description === 'string' && command.description.length > 0) errors.add([...at, 'description'], 'BASE_TYPE_MAX_LENGTH', 'Must be 0 or fewer in length.');
-    if (Array.isArray(command.options) && command.options.length > 0) errors.add([...at, 'options'], 'BASE_TYPE_MAX_LENGTH', 'Must be 0 or fewer in length.');
+    const none = 'Must be 0 or fewer in length.';
+    if (typeof command.description === 'string' && command.description.length > 0) errors.add([...at, 'description'], 'BASE_TYPE_MAX_LENGTH', none);
+    if (Array.isArray(command.options) && command.options.length > 0) errors.add([...at, 'options'], 'BASE_TYPE_MAX_LENGTH', none);
   }
   if (commandSize(command) > MAX_COMMAND_SIZE) errors.add(at, 'APPLICATION_COMMAND_TOO_LARGE', `Command exceeds maximum size (${MAX_COMMAND_SIZE})`);
   return errors;

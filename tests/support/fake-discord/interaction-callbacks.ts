@@ -3,7 +3,14 @@
  * message, autocomplete choices…), then the interaction's webhook (edit or delete @original,
  * follow-ups). Each is checked as Discord checks it.
  */
-import { ApplicationCommandType, InteractionResponseType, InteractionType, MessageFlags, MessageType, RESTJSONErrorCodes } from 'discord-api-types/v10';
+import {
+  ApplicationCommandType,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  MessageType,
+  RESTJSONErrorCodes,
+} from 'discord-api-types/v10';
 import { errorBody, HttpError, invalidFormBody, notFound, unknownMessage } from './http-errors.js';
 import type { InteractionRegistry, TrackedInteraction } from './interactions.js';
 import type { MessageStore } from './messages.js';
@@ -75,7 +82,12 @@ export class InteractionWebhooks {
         application_id: this.world.applicationId,
         interaction_metadata: metadata,
       });
-      const followup = this.messages.store(message, { source: 'interaction-followup', body: request.body, files: request.files, interactionId: state.id });
+      const followup = this.messages.store(message, {
+        source: 'interaction-followup',
+        body: request.body,
+        files: request.files,
+        interactionId: state.id,
+      });
       state.followups.push(followup);
       state.lastActivityAt = Date.now();
       return request.query['wait'] === 'true' ? { status: 200, body: message } : { status: 204 };
@@ -155,7 +167,8 @@ export class InteractionWebhooks {
     if (UPDATES.includes(type)) {
       // Without a component there is no message to update: Discord answers Unknown Message
       // (https://github.com/discord/discord-api-docs/issues/7774).
-      if (interactionType !== InteractionType.MessageComponent || !tracked.componentMessage || tracked.componentMessage.deleted) throw unknownMessage();
+      const target = tracked.componentMessage;
+      if (interactionType !== InteractionType.MessageComponent || !target || target.deleted) throw unknownMessage();
       return;
     }
     const isAutocomplete = interactionType === InteractionType.ApplicationCommandAutocomplete;
@@ -187,7 +200,12 @@ export class InteractionWebhooks {
     const component = tracked.componentMessage;
     if (component) {
       // Components are on an existing message: the answer to using one replies to it.
-      message.message_reference = { type: 0, message_id: component.id, channel_id: component.channelId, ...(component.guildId ? { guild_id: component.guildId } : {}) };
+      message.message_reference = {
+        type: 0,
+        message_id: component.id,
+        channel_id: component.channelId,
+        ...(component.guildId ? { guild_id: component.guildId } : {}),
+      };
     }
     state.original = this.messages.store(message, { source: 'interaction-original', body: data, files, interactionId: state.id });
     return message;
@@ -228,7 +246,10 @@ export class InteractionWebhooks {
   /** `@original` or one of the interaction's follow-ups. */
   private webhookMessage(tracked: TrackedInteraction, messageId: string): MessageRecord {
     const { original, followups } = tracked.state;
-    const message = messageId === '@original' ? original : (followups.find((followup) => followup.id === messageId) ?? (original?.id === messageId ? original : null));
+    const message =
+      messageId === '@original'
+        ? original
+        : (followups.find((followup) => followup.id === messageId) ?? (original?.id === messageId ? original : null));
     if (!message || message.deleted) throw unknownMessage();
     return message;
   }

@@ -155,7 +155,13 @@ export interface BuiltInteraction {
   payload: JsonObject;
 }
 
-function finish(invoked: Invocation, type: InteractionType, data: JsonObject, overrides: JsonObject | undefined, extra: JsonObject = {}): BuiltInteraction {
+function finish(
+  invoked: Invocation,
+  type: InteractionType,
+  data: JsonObject,
+  overrides: JsonObject | undefined,
+  extra: JsonObject = {},
+): BuiltInteraction {
   let payload: JsonObject = { ...invoked.fields, ...extra, type, data };
   if (overrides) payload = { ...payload, ...overrides };
   return { invocation: invoked, payload };
@@ -194,7 +200,12 @@ export function componentPayload(
 }
 
 /** An autocomplete request while an option is being typed in (type 4). */
-export function autocompletePayload(world: World, input: SendAutocompleteInput, commandId: string, focusedType: ApplicationCommandOptionType): BuiltInteraction {
+export function autocompletePayload(
+  world: World,
+  input: SendAutocompleteInput,
+  commandId: string,
+  focusedType: ApplicationCommandOptionType,
+): BuiltInteraction {
   const invoked = invocation(world, input);
   const filled = Object.entries(input.options ?? {}).map(([name, value]) => ({ name, type: optionTypeOf(value), value }));
   const focused = { name: input.focused, type: focusedType, value: input.value, focused: true };

@@ -2,12 +2,28 @@
  * Interactions a test sends as a user (slash commands, clicks and selects on the bot's messages,
  * autocomplete while typing, message commands) and the state of each as the bot answers it.
  */
-import { ApplicationCommandOptionType, ApplicationCommandType, ButtonStyle, ComponentType, GatewayDispatchEvents, InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ButtonStyle,
+  ComponentType,
+  GatewayDispatchEvents,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+} from 'discord-api-types/v10';
 import type { FakeCdn } from './cdn.js';
 import type { ChangeNotifier } from './changes.js';
 import type { CommandRegistry } from './commands.js';
 import type { Gateway } from './gateway.js';
-import { autocompletePayload, chatInputPayload, componentPayload, messageCommandPayload, type BuiltInteraction, type StoreAttachment } from './interaction-payloads.js';
+import {
+  autocompletePayload,
+  chatInputPayload,
+  componentPayload,
+  messageCommandPayload,
+  type BuiltInteraction,
+  type StoreAttachment,
+} from './interaction-payloads.js';
 import type { MessageStore } from './messages.js';
 import { snowflake } from './snowflake.js';
 import type {
@@ -49,6 +65,16 @@ export function interactiveComponents(components: JsonObject[]): JsonObject[] {
 
 const fakeError = (message: string): Error => new Error(`FakeDiscord: ${message}`);
 
+/** What the fake tracks about an interaction beyond its payload. */
+interface DispatchedAbout {
+  name: string;
+  commandType: ApplicationCommandType | null;
+  guildId: string | null;
+  customId?: string;
+  targetMessageId?: string;
+  componentMessage?: MessageRecord;
+}
+
 export class InteractionRegistry {
   private readonly byToken = new Map<string, TrackedInteraction>();
   private readonly byId = new Map<string, TrackedInteraction>();
@@ -70,7 +96,8 @@ export class InteractionRegistry {
   sendInteraction(input: SendInteractionInput): InteractionHandle {
     const commandId = input.commandId ?? this.commands.find(input.name)?.id ?? snowflake(Date.now() - 60_000);
     const built = chatInputPayload(this.world, input, commandId, this.storeAttachment);
-    return this.dispatch(built, { name: input.name, commandType: ApplicationCommandType.ChatInput, guildId: input.dm ? null : (built.payload.guild_id as string) });
+    const guildId = input.dm ? null : (built.payload.guild_id as string);
+    return this.dispatch(built, { name: input.name, commandType: ApplicationCommandType.ChatInput, guildId });
   }
 
   /** Click a button (by custom_id) on a message the bot sent, as a user. */
@@ -78,7 +105,8 @@ export class InteractionRegistry {
     const { record, component } = this.componentOn(message, customId);
     if (component.type !== ComponentType.Button) throw fakeError(`"${customId}" is not a button (component type ${component.type})`);
     if (component.style === ButtonStyle.Link || component.style === ButtonStyle.Premium) {
-      throw fakeError(`"${customId}" is a ${component.style === ButtonStyle.Link ? 'link' : 'premium'} button: clicking it sends the bot no interaction`);
+      const kind = component.style === ButtonStyle.Link ? 'link' : 'premium';
+      throw fakeError(`"${customId}" is a ${kind} button: clicking it sends the bot no interaction`);
     }
     return this.useComponent(record, component, undefined, input);
   }
@@ -99,7 +127,12 @@ export class InteractionRegistry {
   /** Autocomplete for a slash command's option: the user has typed `value` into `focused`. */
   sendAutocomplete(input: SendAutocompleteInput): InteractionHandle {
     const registered = this.commands.find(input.name, ApplicationCommandType.ChatInput);
-    let focusedType = typeof input.value === 'string' ? ApplicationCommandOptionType.String : Number.isInteger(input.value) ? ApplicationCommandOptionType.Integer : ApplicationCommandOptionType.Number;
+    let focusedType: ApplicationCommandOptionType =
+      typeof input.value === 'string'
+        ? ApplicationCommandOptionType.String
+        : Number.isInteger(input.value)
+          ? ApplicationCommandOptionType.Integer
+          : ApplicationCommandOptionType.Number;
     if (registered) {
       const definition = this.commands.optionDefinition(registered, [input.subcommandGroup, input.subcommand, input.focused]);
       if (!definition) throw fakeError(`/${input.name} has no option "${input.focused}" there, so Discord would not ask to autocomplete it`);
@@ -121,7 +154,12 @@ export class InteractionRegistry {
     const registered = this.commands.find(input.name, ApplicationCommandType.Message);
     const commandId = input.commandId ?? registered?.id ?? snowflake(Date.now() - 60_000);
     const built = messageCommandPayload(this.world, { ...input, userId: user.id }, commandId, target);
-    return this.dispatch(built, { name: input.name, commandType: ApplicationCommandType.Message, guildId: target.guildId, targetMessageId: target.id });
+    return this.dispatch(built, {
+      name: input.name,
+      commandType: ApplicationCommandType.Message,
+      guildId: target.guildId,
+      targetMessageId: target.id,
+    });
   }
 
   /** Interaction state by id. */
@@ -153,7 +191,8 @@ export class InteractionRegistry {
     const components = interactiveComponents(record.components);
     const component = components.find((candidate) => candidate.custom_id === customId);
     if (!component) {
-      throw fakeError(`message ${record.id} has no component "${customId}"; it has ${JSON.stringify(components.map((candidate) => candidate.custom_id ?? candidate.url))}`);
+      const present = components.map((candidate) => candidate.custom_id ?? candidate.url);
+      throw fakeError(`message ${record.id} has no component "${customId}"; it has ${JSON.stringify(present)}`);
     }
     if (component.disabled === true) throw fakeError(`"${customId}" is disabled, so it cannot be used`);
     return { record, component };
@@ -169,7 +208,14 @@ export class InteractionRegistry {
     }
     if (dmUser !== undefined && userId !== dmUser) throw fakeError(`message ${record.id} is in user ${dmUser}'s DM with the bot`);
     const built = componentPayload(this.world, { ...input, userId }, record, component, values);
-    return this.dispatch(built, { name: '', commandType: null, guildId: record.guildId, customId: component.custom_id, targetMessageId: record.id, componentMessage: record });
+    return this.dispatch(built, {
+      name: '',
+      commandType: null,
+      guildId: record.guildId,
+      customId: component.custom_id,
+      targetMessageId: record.id,
+      componentMessage: record,
+    });
   }
 
   private messageCommandTarget(input: SendMessageCommandInput, userId: string): MessageRecord {
@@ -187,10 +233,7 @@ export class InteractionRegistry {
     });
   }
 
-  private dispatch(
-    built: BuiltInteraction,
-    about: { name: string; commandType: ApplicationCommandType | null; guildId: string | null; customId?: string; targetMessageId?: string; componentMessage?: MessageRecord },
-  ): InteractionHandle {
+  private dispatch(built: BuiltInteraction, about: DispatchedAbout): InteractionHandle {
     const { invocation, payload } = built;
     const tracked: TrackedInteraction = {
       state: {
@@ -244,7 +287,9 @@ export class InteractionRegistry {
   private isAnswered(tracked: TrackedInteraction): boolean {
     const state = tracked.state;
     if (state.responseType === null) return false;
-    const deferral = state.responseType === InteractionResponseType.DeferredChannelMessageWithSource || state.responseType === InteractionResponseType.DeferredMessageUpdate;
+    const deferral =
+      state.responseType === InteractionResponseType.DeferredChannelMessageWithSource ||
+      state.responseType === InteractionResponseType.DeferredMessageUpdate;
     if (!deferral) return true;
     return state.edits.length > 0 || state.followups.length > 0 || state.originalDeleted;
   }

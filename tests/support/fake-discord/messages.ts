@@ -28,7 +28,8 @@ const deepClone = <T>(value: T): T => (value === undefined ? value : (JSON.parse
 /** A file a test attached, as the fake records uploads. */
 function uploadedFileOf(attachment: AttachmentInput, index: number): UploadedFile {
   const data = Buffer.isBuffer(attachment.data) ? attachment.data : Buffer.from(attachment.data);
-  return { field: `files[${index}]`, filename: attachment.filename, contentType: attachment.contentType ?? contentTypeOf(attachment.filename), size: data.length, data };
+  const contentType = attachment.contentType ?? contentTypeOf(attachment.filename);
+  return { field: `files[${index}]`, filename: attachment.filename, contentType, size: data.length, data };
 }
 
 /**
@@ -155,7 +156,8 @@ export class MessageStore {
       flags: message.flags ?? 0,
       replyTo,
       allowedMentions: meta.body?.allowed_mentions,
-      pings: meta.source === 'user' ? { ...NOBODY } : computePings(message.content ?? '', meta.body ? meta.body.allowed_mentions : undefined, replyAuthor),
+      // A user's own message pings nothing the bot is answerable for.
+      pings: meta.source === 'user' ? { ...NOBODY } : computePings(message.content ?? '', meta.body?.allowed_mentions, replyAuthor),
       files: meta.files,
       source: meta.source,
       interactionId: meta.interactionId,

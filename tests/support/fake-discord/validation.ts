@@ -91,7 +91,9 @@ function checkStringSelect(select: JsonObject, at: Array<string | number>, error
       errors.maxLength([...optionAt, key], option[key], MAX_SELECT_OPTION_TEXT);
     }
     errors.maxLength([...optionAt, 'description'], option.description, MAX_SELECT_OPTION_TEXT);
-    if (values.has(option.value)) errors.add([...optionAt, 'value'], 'SELECT_COMPONENT_OPTION_VALUE_DUPLICATED', 'The specified option value is already used');
+    if (values.has(option.value)) {
+      errors.add([...optionAt, 'value'], 'SELECT_COMPONENT_OPTION_VALUE_DUPLICATED', 'The specified option value is already used');
+    }
     values.add(option.value);
   });
   const maxValues = select.max_values ?? 1;
@@ -114,7 +116,8 @@ function checkActionRow(row: JsonObject, at: Array<string | number>, errors: Fie
     }
     if (child.type === ComponentType.Button) checkButton(child, childAt, errors);
     if (child.type === ComponentType.StringSelect) checkStringSelect(child, childAt, errors);
-    if (SELECT_TYPES.includes(child.type) && (typeof child.custom_id !== 'string' || child.custom_id.length === 0)) errors.required([...childAt, 'custom_id']);
+    const missingCustomId = typeof child.custom_id !== 'string' || child.custom_id.length === 0;
+    if (SELECT_TYPES.includes(child.type) && missingCustomId) errors.required([...childAt, 'custom_id']);
     if (typeof child.custom_id === 'string') interactive.push({ component: child, at: childAt });
   });
 }
@@ -140,7 +143,8 @@ function checkComponents(message: JsonObject, errors: FieldErrors): void {
       errors.add([...at, 'type'], 'BASE_TYPE_CHOICES', `Value must be one of (${ComponentType.ActionRow},).`);
     } else if (componentsV2) {
       if (typeof component?.custom_id === 'string') interactive.push({ component, at });
-      (Array.isArray(component?.components) ? component.components : []).forEach((child: JsonObject, index: number) => visit(child, [...at, 'components', index], false));
+      const children: JsonObject[] = Array.isArray(component?.components) ? component.components : [];
+      children.forEach((child, index) => visit(child, [...at, 'components', index], false));
       if (component?.accessory) visit(component.accessory, [...at, 'accessory'], false);
     }
   };
