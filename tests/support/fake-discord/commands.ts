@@ -47,20 +47,20 @@ export class CommandRegistry {
     const requireApplication = (applicationId: string): void => {
       if (applicationId !== this.world.applicationId) throw notFound(RESTJSONErrorCodes.UnknownApplication, 'Unknown Application');
     };
-    rest.route('PUT', '/applications/:application/commands', (request, params) => {
+    rest.route('PUT', '/applications/:application/commands', (request, parameters) => {
       rest.requireBotAuth(request);
-      requireApplication(params.application!);
+      requireApplication(parameters.application!);
       this.globalCommands = this.replaceAll(request.body, null);
       return { status: 200, body: this.globalCommands };
     });
-    rest.route('GET', '/applications/:application/commands', (request, params) => {
+    rest.route('GET', '/applications/:application/commands', (request, parameters) => {
       rest.requireBotAuth(request);
-      requireApplication(params.application!);
+      requireApplication(parameters.application!);
       return { status: 200, body: this.globalCommands };
     });
-    rest.route('POST', '/applications/:application/commands', (request, params) => {
+    rest.route('POST', '/applications/:application/commands', (request, parameters) => {
       rest.requireBotAuth(request);
-      requireApplication(params.application!);
+      requireApplication(parameters.application!);
       const body: JsonObject = request.body ?? {};
       validateCommand(body).throwIfAny();
       const existing = this.globalCommands.find((command) => sameCommand(command, body));
@@ -69,26 +69,26 @@ export class CommandRegistry {
       // 201 for a new command, 200 when it replaced one of the same name.
       return { status: existing ? 200 : 201, body: command };
     });
-    rest.route('DELETE', '/applications/:application/commands/:command', (request, params) => {
+    rest.route('DELETE', '/applications/:application/commands/:command', (request, parameters) => {
       rest.requireBotAuth(request);
-      requireApplication(params.application!);
+      requireApplication(parameters.application!);
       const before = this.globalCommands.length;
-      this.globalCommands = this.globalCommands.filter((command) => command.id !== params.command);
+      this.globalCommands = this.globalCommands.filter((command) => command.id !== parameters.command);
       if (before === this.globalCommands.length) throw notFound(RESTJSONErrorCodes.UnknownApplicationCommand, 'Unknown application command');
       return { status: 204 };
     });
-    rest.route('PUT', '/applications/:application/guilds/:guild/commands', (request, params) => {
+    rest.route('PUT', '/applications/:application/guilds/:guild/commands', (request, parameters) => {
       rest.requireBotAuth(request);
-      requireApplication(params.application!);
-      this.world.requireGuildAccess(params.guild!);
-      const commands = this.replaceAll(request.body, params.guild!);
-      this.guildCommands.set(params.guild!, commands);
+      requireApplication(parameters.application!);
+      this.world.requireGuildAccess(parameters.guild!);
+      const commands = this.replaceAll(request.body, parameters.guild!);
+      this.guildCommands.set(parameters.guild!, commands);
       return { status: 200, body: commands };
     });
-    rest.route('GET', '/applications/:application/guilds/:guild/commands', (request, params) => {
+    rest.route('GET', '/applications/:application/guilds/:guild/commands', (request, parameters) => {
       rest.requireBotAuth(request);
-      requireApplication(params.application!);
-      return { status: 200, body: this.guildCommands.get(params.guild!) ?? [] };
+      requireApplication(parameters.application!);
+      return { status: 200, body: this.guildCommands.get(parameters.guild!) ?? [] };
     });
   }
 

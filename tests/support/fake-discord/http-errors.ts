@@ -70,10 +70,10 @@ export class FieldErrors {
     }
   }
 
-  /** A string that must be present and between `min` and `max` characters long. */
-  lengthBetween(path: Array<string | number>, value: unknown, min: number, max: number): void {
+  /** A string that must be present and between `minimum` and `maximum` characters long. */
+  lengthBetween(path: Array<string | number>, value: unknown, minimum: number, maximum: number): void {
     const length = typeof value === 'string' ? [...value].length : 0;
-    if (length < min || length > max) this.add(path, 'BASE_TYPE_BAD_LENGTH', `Must be between ${min} and ${max} in length.`);
+    if (length < minimum || length > maximum) this.add(path, 'BASE_TYPE_BAD_LENGTH', `Must be between ${minimum} and ${maximum} in length.`);
   }
 
   get empty(): boolean {

@@ -47,30 +47,30 @@ export class InteractionWebhooks {
   ) {}
 
   installRoutes(rest: RestServer): void {
-    rest.route('POST', '/interactions/:interaction/:token/callback', (request, params) => this.callback(request, params.interaction!, params.token!));
-    rest.route('GET', '/webhooks/:application/:token/messages/:message', (_request, params) => {
-      const tracked = this.byWebhook(params.application!, params.token!);
-      return { status: 200, body: this.webhookMessage(tracked, params.message!).message };
+    rest.route('POST', '/interactions/:interaction/:token/callback', (request, parameters) => this.callback(request, parameters.interaction!, parameters.token!));
+    rest.route('GET', '/webhooks/:application/:token/messages/:message', (_request, parameters) => {
+      const tracked = this.byWebhook(parameters.application!, parameters.token!);
+      return { status: 200, body: this.webhookMessage(tracked, parameters.message!).message };
     });
-    rest.route('PATCH', '/webhooks/:application/:token/messages/:message', (request, params) => {
-      const tracked = this.byWebhook(params.application!, params.token!);
-      const message = this.webhookMessage(tracked, params.message!);
+    rest.route('PATCH', '/webhooks/:application/:token/messages/:message', (request, parameters) => {
+      const tracked = this.byWebhook(parameters.application!, parameters.token!);
+      const message = this.webhookMessage(tracked, parameters.message!);
       this.validate(request.body, request.files, false);
       this.messages.applyEdit(message, request.body, request.files);
       if (message === tracked.state.original) tracked.state.edits.push(request.body ?? {});
       tracked.state.lastActivityAt = Date.now();
       return { status: 200, body: message.message };
     });
-    rest.route('DELETE', '/webhooks/:application/:token/messages/:message', (_request, params) => {
-      const tracked = this.byWebhook(params.application!, params.token!);
-      const message = this.webhookMessage(tracked, params.message!);
+    rest.route('DELETE', '/webhooks/:application/:token/messages/:message', (_request, parameters) => {
+      const tracked = this.byWebhook(parameters.application!, parameters.token!);
+      const message = this.webhookMessage(tracked, parameters.message!);
       message.deleted = true;
       if (message === tracked.state.original) tracked.state.originalDeleted = true;
       tracked.state.lastActivityAt = Date.now();
       return { status: 204 };
     });
-    rest.route('POST', '/webhooks/:application/:token', (request, params) => {
-      const tracked = this.byWebhook(params.application!, params.token!);
+    rest.route('POST', '/webhooks/:application/:token', (request, parameters) => {
+      const tracked = this.byWebhook(parameters.application!, parameters.token!);
       const state = tracked.state;
       // The webhook exists only once the interaction was acknowledged, and never for autocomplete.
       if (state.responseType === null || state.type === InteractionType.ApplicationCommandAutocomplete) throw unknownWebhook();

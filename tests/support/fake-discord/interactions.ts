@@ -119,8 +119,8 @@ export class InteractionRegistry {
     const unknown = values.filter((value) => !offered.includes(value));
     if (unknown.length) throw fakeError(`select "${customId}" offers ${JSON.stringify(offered)}, not ${JSON.stringify(unknown)}`);
     if (new Set(values).size !== values.length) throw fakeError(`a select cannot choose the same value twice: ${JSON.stringify(values)}`);
-    const [min, max] = [component.min_values ?? 1, component.max_values ?? 1];
-    if (values.length < min || values.length > max) throw fakeError(`select "${customId}" takes ${min} to ${max} values, not ${values.length}`);
+    const [fewest, most] = [component.min_values ?? 1, component.max_values ?? 1];
+    if (values.length < fewest || values.length > most) throw fakeError(`select "${customId}" takes ${fewest} to ${most} values, not ${values.length}`);
     return this.useComponent(record, component, values, input);
   }
 

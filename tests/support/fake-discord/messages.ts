@@ -320,18 +320,18 @@ export class MessageStore {
   }
 
   installRoutes(rest: RestServer): void {
-    rest.route('GET', '/channels/:channel', (request, params) => {
+    rest.route('GET', '/channels/:channel', (request, parameters) => {
       rest.requireBotAuth(request);
-      return { status: 200, body: this.channelObject(params.channel!) };
+      return { status: 200, body: this.channelObject(parameters.channel!) };
     });
-    rest.route('POST', '/channels/:channel/typing', (request, params) => {
+    rest.route('POST', '/channels/:channel/typing', (request, parameters) => {
       rest.requireBotAuth(request);
-      this.requireChannel(params.channel!);
+      this.requireChannel(parameters.channel!);
       return { status: 204 };
     });
-    rest.route('POST', '/channels/:channel/messages', (request, params) => {
+    rest.route('POST', '/channels/:channel/messages', (request, parameters) => {
       rest.requireBotAuth(request);
-      const channelId = params.channel!;
+      const channelId = parameters.channel!;
       this.requireChannel(channelId);
       const body: JsonObject = request.body ?? {};
       this.validate(body, request.files, true);
@@ -348,13 +348,13 @@ export class MessageStore {
       this.store(message, { source: 'bot', body, files: request.files, interactionId: null });
       return { status: 200, body: message };
     });
-    rest.route('GET', '/channels/:channel/messages/:message', (request, params) => {
+    rest.route('GET', '/channels/:channel/messages/:message', (request, parameters) => {
       rest.requireBotAuth(request);
-      return { status: 200, body: this.messageIn(params.channel!, params.message!).message };
+      return { status: 200, body: this.messageIn(parameters.channel!, parameters.message!).message };
     });
-    rest.route('PATCH', '/channels/:channel/messages/:message', (request, params) => {
+    rest.route('PATCH', '/channels/:channel/messages/:message', (request, parameters) => {
       rest.requireBotAuth(request);
-      const record = this.messageIn(params.channel!, params.message!);
+      const record = this.messageIn(parameters.channel!, parameters.message!);
       if (record.authorId !== this.world.botUser.id) {
         throw new HttpError(403, errorBody(RESTJSONErrorCodes.CannotEditMessageAuthoredByAnotherUser, 'Cannot edit a message authored by another user'));
       }
@@ -362,15 +362,15 @@ export class MessageStore {
       this.applyEdit(record, request.body, request.files);
       return { status: 200, body: record.message };
     });
-    rest.route('DELETE', '/channels/:channel/messages/:message', (request, params) => {
+    rest.route('DELETE', '/channels/:channel/messages/:message', (request, parameters) => {
       rest.requireBotAuth(request);
-      this.messageIn(params.channel!, params.message!).deleted = true;
+      this.messageIn(parameters.channel!, parameters.message!).deleted = true;
       return { status: 204 };
     });
     for (const method of ['PUT', 'DELETE']) {
-      rest.route(method, '/channels/:channel/messages/:message/reactions/:emoji/@me', (request, params) => {
+      rest.route(method, '/channels/:channel/messages/:message/reactions/:emoji/@me', (request, parameters) => {
         rest.requireBotAuth(request);
-        if (!this.byId.has(params.message!)) throw unknownMessage();
+        if (!this.byId.has(parameters.message!)) throw unknownMessage();
         return { status: 204 };
       });
     }

@@ -19,7 +19,7 @@ export interface RouteResult {
   headers?: Record<string, string>;
 }
 
-export type RouteHandler = (request: RecordedRequest, params: Record<string, string>) => Promise<RouteResult> | RouteResult;
+export type RouteHandler = (request: RecordedRequest, parameters: Record<string, string>) => Promise<RouteResult> | RouteResult;
 
 interface Route {
   method: string;
@@ -210,9 +210,9 @@ export class RestServer {
       const match = route.pattern.exec(request.path);
       if (!match) continue;
       request.route = `${route.method} ${route.template}`;
-      const params: Record<string, string> = {};
-      for (const [name, value] of Object.entries(match.groups ?? {})) params[name] = decodeURIComponent(value);
-      return route.handler(request, params);
+      const parameters: Record<string, string> = {};
+      for (const [name, value] of Object.entries(match.groups ?? {})) parameters[name] = decodeURIComponent(value);
+      return route.handler(request, parameters);
     }
     return this.unknown(request);
   }

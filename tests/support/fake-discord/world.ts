@@ -254,9 +254,9 @@ export class World {
       rest.requireBotAuth(request);
       return { status: 200, body: this.botUser };
     });
-    rest.route('GET', '/users/:userId', (request, params) => {
+    rest.route('GET', '/users/:userId', (request, parameters) => {
       rest.requireBotAuth(request);
-      const user = this.users.get(params.userId!);
+      const user = this.users.get(parameters.userId!);
       if (!user) throw notFound(RESTJSONErrorCodes.UnknownUser, 'Unknown User');
       return { status: 200, body: user };
     });
@@ -264,28 +264,28 @@ export class World {
       rest.requireBotAuth(request);
       return { status: 200, body: this.application() };
     });
-    rest.route('GET', '/guilds/:guild', (request, params) => {
+    rest.route('GET', '/guilds/:guild', (request, parameters) => {
       rest.requireBotAuth(request);
-      this.requireGuild(params.guild!);
+      this.requireGuild(parameters.guild!);
       // GET /guilds/:id leaves out what only GUILD_CREATE carries.
       const { members: _members, channels: _channels, threads: _threads, presences: _presences, voice_states: _voiceStates, ...guild } = this.guild;
       return { status: 200, body: guild };
     });
-    rest.route('GET', '/guilds/:guild/channels', (request, params) => {
+    rest.route('GET', '/guilds/:guild/channels', (request, parameters) => {
       rest.requireBotAuth(request);
-      this.requireGuild(params.guild!);
+      this.requireGuild(parameters.guild!);
       return { status: 200, body: [this.textChannel] };
     });
-    rest.route('GET', '/guilds/:guild/roles', (request, params) => {
+    rest.route('GET', '/guilds/:guild/roles', (request, parameters) => {
       rest.requireBotAuth(request);
-      this.requireGuild(params.guild!);
+      this.requireGuild(parameters.guild!);
       return { status: 200, body: this.roles };
     });
-    rest.route('GET', '/guilds/:guild/members/:user', (request, params) => {
+    rest.route('GET', '/guilds/:guild/members/:user', (request, parameters) => {
       rest.requireBotAuth(request);
-      this.requireGuild(params.guild!);
-      if (!this.users.has(params.user!)) throw notFound(RESTJSONErrorCodes.UnknownMember, 'Unknown Member');
-      return { status: 200, body: this.member(params.user!) };
+      this.requireGuild(parameters.guild!);
+      if (!this.users.has(parameters.user!)) throw notFound(RESTJSONErrorCodes.UnknownMember, 'Unknown Member');
+      return { status: 200, body: this.member(parameters.user!) };
     });
   }
 
