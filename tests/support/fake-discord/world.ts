@@ -1,0 +1,340 @@
+/**
+ * The one guild the fake serves, its text channel, roles, members and users, and the DM channels
+ * opened with users: the objects Discord would send for them.
+ */
+import { randomBytes } from 'node:crypto';
+import { ChannelType, PermissionFlagsBits, RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { HttpError, errorBody, notFound } from './http-errors.js';
+import type { RestServer } from './rest-server.js';
+import { isoTime, snowflake } from './snowflake.js';
+import type { JsonObject, ResolvedOptions } from './types.js';
+
+/** What @everyone may do in the fake guild: read, write, embed, attach and use commands. */
+export const EVERYONE_PERMISSIONS = (
+  PermissionFlagsBits.AddReactions |
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.AttachFiles |
+  PermissionFlagsBits.ReadMessageHistory |
+  PermissionFlagsBits.UseExternalEmojis |
+  PermissionFlagsBits.UseApplicationCommands |
+  PermissionFlagsBits.SendMessagesInThreads
+).toString();
+
+/** The bot's managed role adds Mention Everyone, so only allowed_mentions keeps it from pinging. */
+export const BOT_ROLE_PERMISSIONS = (BigInt(EVERYONE_PERMISSIONS) | PermissionFlagsBits.MentionEveryone).toString();
+
+const DAY_MS = 86_400_000;
+
+export class World {
+  readonly botUser: JsonObject;
+  readonly applicationId: string;
+  readonly guildId: string;
+  readonly everyoneRoleId: string;
+  readonly botRoleId: string;
+  readonly textChannelId: string;
+  readonly guildCreatedAt = Date.now();
+  private readonly users = new Map<string, JsonObject>();
+  private readonly dmChannelByUser = new Map<string, string>();
+  private readonly dmRecipientByChannel = new Map<string, string>();
+
+  constructor(private readonly options: ResolvedOptions) {
+    this.applicationId = snowflake(Date.now() - DAY_MS * 30);
+    // A bot user's id is its application's id.
+    this.botUser = {
+      id: this.applicationId,
+      username: options.botUsername,
+      discriminator: '0',
+      global_name: null,
+      avatar: null,
+      bot: true,
+      system: false,
+      flags: 0,
+      public_flags: 0,
+      mfa_enabled: false,
+      verified: true,
+      email: null,
+    };
+    this.users.set(this.botUser.id, this.botUser);
+    this.guildId = snowflake(Date.now() - DAY_MS * 20);
+    this.everyoneRoleId = this.guildId; // @everyone's id is the guild's
+    this.botRoleId = snowflake();
+    this.textChannelId = snowflake();
+  }
+
+  /** Get or create a (non-bot) user. */
+  user(id?: string, username?: string): JsonObject {
+    const userId = id ?? snowflake();
+    let user = this.users.get(userId);
+    if (!user) {
+      user = {
+        id: userId,
+        username: username ?? `user${userId.slice(-5)}`,
+        discriminator: '0',
+        global_name: username ?? null,
+        avatar: null,
+        bot: false,
+        public_flags: 0,
+        flags: 0,
+        banner: null,
+        accent_color: null,
+        avatar_decoration_data: null,
+        collectibles: null,
+        primary_guild: null,
+      };
+      this.users.set(userId, user);
+    } else if (username && user.username !== username) {
+      user.username = username;
+    }
+    return user;
+  }
+
+  knowsUser(userId: string): boolean {
+    return this.users.has(userId);
+  }
+
+  /** A known user, or a fresh one with that id. */
+  existingUser(userId: string): JsonObject {
+    return this.users.get(userId) ?? this.user(userId);
+  }
+
+  get textChannel(): JsonObject {
+    return {
+      id: this.textChannelId,
+      type: ChannelType.GuildText,
+      guild_id: this.guildId,
+      name: this.options.channelName,
+      position: 0,
+      permission_overwrites: [],
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      parent_id: null,
+      flags: 0,
+    };
+  }
+
+  get roles(): JsonObject[] {
+    const role = (id: string, name: string, permissions: string, extra: JsonObject = {}): JsonObject => ({
+      id,
+      name,
+      color: 0,
+      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+      hoist: false,
+      icon: null,
+      unicode_emoji: null,
+      position: extra.position ?? 0,
+      permissions,
+      managed: false,
+      mentionable: false,
+      flags: 0,
+      ...extra,
+    });
+    return [
+      role(this.everyoneRoleId, '@everyone', EVERYONE_PERMISSIONS),
+      role(this.botRoleId, this.options.botUsername, BOT_ROLE_PERMISSIONS, {
+        position: 1,
+        managed: true,
+        tags: { bot_id: this.botUser.id },
+      }),
+    ];
+  }
+
+  /** A guild member object; without `user` where Discord leaves it out (mentions, message authors). */
+  member(userId: string, withUser = true): JsonObject {
+    const isBot = userId === this.botUser.id;
+    const member: JsonObject = {
+      roles: isBot ? [this.botRoleId] : [],
+      nick: null,
+      avatar: null,
+      banner: null,
+      joined_at: isoTime(this.guildCreatedAt),
+      premium_since: null,
+      deaf: false,
+      mute: false,
+      pending: false,
+      flags: 0,
+      communication_disabled_until: null,
+    };
+    if (withUser) member.user = this.existingUser(userId);
+    return member;
+  }
+
+  /** The guild as GUILD_CREATE carries it (members, channels and the rest included). */
+  get guild(): JsonObject {
+    return {
+      id: this.guildId,
+      name: this.options.guildName,
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      banner: null,
+      description: null,
+      owner_id: snowflake(this.guildCreatedAt),
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      nsfw_level: 0,
+      nsfw: false,
+      premium_tier: 0,
+      premium_subscription_count: 0,
+      premium_progress_bar_enabled: false,
+      preferred_locale: 'en-US',
+      features: [],
+      application_id: null,
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      public_updates_channel_id: null,
+      safety_alerts_channel_id: null,
+      vanity_url_code: null,
+      max_members: 500000,
+      max_video_channel_users: 25,
+      max_stage_video_channel_users: 50,
+      roles: this.roles,
+      emojis: [],
+      stickers: [],
+      incidents_data: null,
+      // GUILD_CREATE extras
+      joined_at: isoTime(this.guildCreatedAt),
+      large: false,
+      unavailable: false,
+      member_count: 2,
+      lazy: true,
+      voice_states: [],
+      members: [this.member(this.botUser.id)],
+      channels: [this.textChannel],
+      threads: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+    };
+  }
+
+  /** The DM channel id for a user (created on first use, never dispatched to the bot). */
+  dmChannelId(userId: string, preferredId?: string): string {
+    let channelId = this.dmChannelByUser.get(userId);
+    if (!channelId) {
+      channelId = preferredId ?? snowflake();
+      this.dmChannelByUser.set(userId, channelId);
+      this.dmRecipientByChannel.set(channelId, userId);
+    }
+    return channelId;
+  }
+
+  isDmChannel(channelId: string): boolean {
+    return this.dmRecipientByChannel.has(channelId);
+  }
+
+  /** The user on the other side of a DM channel. */
+  dmRecipient(channelId: string): string | undefined {
+    return this.dmRecipientByChannel.get(channelId);
+  }
+
+  channelExists(channelId: string): boolean {
+    return channelId === this.textChannelId || this.isDmChannel(channelId);
+  }
+
+  dmChannelObject(channelId: string, lastMessageId: string | null): JsonObject {
+    const userId = this.dmRecipientByChannel.get(channelId)!;
+    return {
+      id: channelId,
+      type: ChannelType.DM,
+      last_message_id: lastMessageId,
+      flags: 0,
+      recipients: [this.existingUser(userId)],
+    };
+  }
+
+  /** The user, application and guild routes: what the bot reads about itself and its guild. */
+  installRoutes(rest: RestServer): void {
+    rest.route('GET', '/users/@me', (request) => {
+      rest.requireBotAuth(request);
+      return { status: 200, body: this.botUser };
+    });
+    rest.route('GET', '/users/:userId', (request, parameters) => {
+      rest.requireBotAuth(request);
+      const user = this.users.get(parameters.userId!);
+      if (!user) throw notFound(RESTJSONErrorCodes.UnknownUser, 'Unknown User');
+      return { status: 200, body: user };
+    });
+    rest.route('GET', '/applications/@me', (request) => {
+      rest.requireBotAuth(request);
+      return { status: 200, body: this.application() };
+    });
+    rest.route('GET', '/guilds/:guild', (request, parameters) => {
+      rest.requireBotAuth(request);
+      this.requireGuild(parameters.guild!);
+      // GET /guilds/:id leaves out what only GUILD_CREATE carries.
+      const {
+        members: _members,
+        channels: _channels,
+        threads: _threads,
+        presences: _presences,
+        voice_states: _voiceStates,
+        ...guild
+      } = this.guild;
+      return { status: 200, body: guild };
+    });
+    rest.route('GET', '/guilds/:guild/channels', (request, parameters) => {
+      rest.requireBotAuth(request);
+      this.requireGuild(parameters.guild!);
+      return { status: 200, body: [this.textChannel] };
+    });
+    rest.route('GET', '/guilds/:guild/roles', (request, parameters) => {
+      rest.requireBotAuth(request);
+      this.requireGuild(parameters.guild!);
+      return { status: 200, body: this.roles };
+    });
+    rest.route('GET', '/guilds/:guild/members/:user', (request, parameters) => {
+      rest.requireBotAuth(request);
+      this.requireGuild(parameters.guild!);
+      if (!this.users.has(parameters.user!)) throw notFound(RESTJSONErrorCodes.UnknownMember, 'Unknown Member');
+      return { status: 200, body: this.member(parameters.user!) };
+    });
+  }
+
+  requireGuild(guildId: string): void {
+    if (guildId !== this.guildId) throw notFound(RESTJSONErrorCodes.UnknownGuild, 'Unknown Guild');
+  }
+
+  /** Registering guild commands anywhere but the fake's guild: the bot is not in that guild. */
+  requireGuildAccess(guildId: string): void {
+    if (guildId !== this.guildId)
+      throw new HttpError(403, errorBody(RESTJSONErrorCodes.MissingAccess, 'Missing Access'));
+  }
+
+  private application(): JsonObject {
+    return {
+      id: this.applicationId,
+      name: this.options.botUsername,
+      icon: null,
+      description: '',
+      summary: '',
+      type: null,
+      bot: this.botUser,
+      bot_public: true,
+      bot_require_code_grant: false,
+      verify_key: randomBytes(32).toString('hex'),
+      flags: 0,
+      owner: this.user(snowflake(this.guildCreatedAt), 'owner'),
+      team: null,
+      approximate_guild_count: 1,
+      approximate_user_install_count: 0,
+      integration_types_config: { '0': {}, '1': {} },
+      tags: [],
+      redirect_uris: [],
+      interactions_endpoint_url: null,
+      role_connections_verification_url: null,
+      event_webhooks_url: null,
+      event_webhooks_status: 1,
+      is_monetized: false,
+    };
+  }
+}
