@@ -37,6 +37,18 @@ const english = {
   aboutBar: 'Relevance bar',
   aboutBarCalibrated: '{bar}, calibrated for this model on {probes} off-topic questions',
   aboutBarMinScore: '{bar}, set by MIN_SCORE',
+  aboutKeptHeading: 'What is kept',
+  aboutKeptQuestions:
+    'For the bot’s owner, each question is logged: when, how it was asked (command, DM, mention), the server, ' +
+    'the language, the question, whether it was answered, the paragraphs quoted and how long it took. ' +
+    'The asker is kept as a keyed hash, never as a user id.',
+  aboutKeptCountsOnly:
+    'For the bot’s owner, only counts are logged: when, how it was asked (command, DM, mention), the language, ' +
+    'whether it was answered, the paragraphs quoted and how long it took; no question, server or asker.',
+  aboutKeptNoDmText: 'The text of questions asked in DMs is not kept, only that they were asked.',
+  aboutKeptDmText: 'The text of questions asked in DMs is kept too.',
+  aboutKeptVotes: 'Feedback votes (👍/👎) are kept with a keyed hash of the voter, one per answer.',
+  aboutKeptRetention: 'All of it is deleted after {days} days.',
 
   // /help
   helpTitle: 'How to ask',
@@ -104,6 +116,17 @@ const simplified: Record<MessageKey, string> = {
   aboutBar: '相关度门槛',
   aboutBarCalibrated: '{bar},用 {probes} 个无关问题为这个模型校准',
   aboutBarMinScore: '{bar},由 MIN_SCORE 设定',
+  aboutKeptHeading: '保留哪些数据',
+  aboutKeptQuestions:
+    '为机器人的管理者,每个问题都会被记录:时间、提问方式(命令、私信、提及)、服务器、语言、问题本身、是否得到回答、' +
+    '引用的段落以及用时。提问者只以带密钥的哈希保存,从不保存用户 ID。',
+  aboutKeptCountsOnly:
+    '为机器人的管理者,只记录计数:时间、提问方式(命令、私信、提及)、语言、是否得到回答、引用的段落以及用时;' +
+    '不保存问题、服务器或提问者。',
+  aboutKeptNoDmText: '私信中的问题不保存原文,只记录有人提问。',
+  aboutKeptDmText: '私信中的问题也会保存原文。',
+  aboutKeptVotes: '反馈投票(👍/👎)与投票者的带密钥哈希一起保存,每个回答一票。',
+  aboutKeptRetention: '所有记录在 {days} 天后删除。',
 
   helpTitle: '如何提问',
   helpBody:
