@@ -14,6 +14,8 @@ const english = {
   aboutDescription: 'What the bot knows: the article, its passages, the model and when the index was built',
   helpDescription: 'How to ask, with example questions',
   reindexDescription: 'Re-read the article and rebuild the index (server managers only)',
+  statsDescription: 'Questions, answers and feedback of the last days (server managers only)',
+  statsDaysDescription: 'How many days to cover (default 7)',
 
   // Answers
   questionEcho: '**Question:** {question}',
@@ -74,10 +76,30 @@ const english = {
     'Index rebuilt in {seconds} s: {passages} passages (before: {previousPassages}); ' +
     '{added} added, {removed} removed, {changed} changed. Answers now come from the new index.',
 
+  // /stats
+  statsTitle: 'The last {days} days',
+  statsDay: 'The last day',
+  statsQuestions: 'Questions',
+  statsAnswered: 'Answered',
+  statsDeclined: 'Declined',
+  statsFeedback: 'Feedback',
+  statsLatency: 'Latency',
+  statsLatencyValue: 'p50 {p50} ms · p95 {p95} ms',
+  statsUnanswered: 'Asked most, not answered',
+  statsDeclinedWithoutText: 'Plus {count} declined where the text is not kept.',
+  statsMostQuoted: 'Quoted most',
+  statsMostDownVoted: 'Down-voted most',
+  statsPassage: '{section} · paragraph {paragraph}',
+  statsTimes: '{count}×',
+  statsNone: 'None',
+  statsChart: 'Questions per day (UTC): 🟩 answered, ⬜ declined.',
+  statsNoQuestions: 'No questions in this period.',
+
   // Expected problems and apologies
   emptyQuestion: 'The question is empty. Please write what you would like to know.',
   questionTooLong: 'That question is {length} characters long; the limit is {maxLength}. Please shorten it.',
   rateLimited: 'Slow down a little: you can ask {count} questions every {window} s. Please try again in {seconds} s.',
+  adminOnly: 'Only members with the Manage Server permission, or the bot’s admins, can use this command.',
   reindexNotAllowed: 'Only members with the Manage Server permission, or the bot’s admins, can rebuild the index.',
   reindexFailed: 'The rebuild failed, so the previous index keeps answering questions. Reason: {reason}',
   unknownCommand: 'This bot does not know that command; its command list may be out of date.',
@@ -96,6 +118,8 @@ const simplified: Record<MessageKey, string> = {
   aboutDescription: '机器人知道什么:文章、段落数、模型以及索引建立的时间',
   helpDescription: '如何提问,附示例问题',
   reindexDescription: '重新读取文章并重建索引(仅限服务器管理者)',
+  statsDescription: '最近几天的提问、回答和反馈(仅限服务器管理者)',
+  statsDaysDescription: '统计多少天(默认 7 天)',
 
   questionEcho: '**问题:** {question}',
   passageTitle: '{rank}. {section} · 第 {paragraph} 段',
@@ -149,9 +173,28 @@ const simplified: Record<MessageKey, string> = {
     '索引已重建,用时 {seconds} 秒:共 {passages} 个段落(之前 {previousPassages} 个);' +
     '新增 {added},删除 {removed},修改 {changed}。现在的回答来自新索引。',
 
+  statsTitle: '最近 {days} 天',
+  statsDay: '最近一天',
+  statsQuestions: '提问',
+  statsAnswered: '已回答',
+  statsDeclined: '未回答',
+  statsFeedback: '反馈',
+  statsLatency: '用时',
+  statsLatencyValue: 'p50 {p50} 毫秒 · p95 {p95} 毫秒',
+  statsUnanswered: '问得最多却没有回答的问题',
+  statsDeclinedWithoutText: '另有 {count} 个未回答的问题没有保存原文。',
+  statsMostQuoted: '引用最多的段落',
+  statsMostDownVoted: '差评最多的段落',
+  statsPassage: '{section} · 第 {paragraph} 段',
+  statsTimes: '{count} 次',
+  statsNone: '无',
+  statsChart: '每天的提问(UTC):🟩 已回答,⬜ 未回答。',
+  statsNoQuestions: '这段时间没有提问。',
+
   emptyQuestion: '问题是空的,请写下你想知道什么。',
   questionTooLong: '这个问题有 {length} 个字符,上限是 {maxLength} 个。请缩短后再问。',
   rateLimited: '请慢一点:每 {window} 秒最多可以问 {count} 个问题。请 {seconds} 秒后再试。',
+  adminOnly: '只有拥有“管理服务器”权限的成员或机器人管理员才能使用这个命令。',
   reindexNotAllowed: '只有拥有“管理服务器”权限的成员或机器人管理员才能重建索引。',
   reindexFailed: '重建失败,之前的索引会继续回答问题。原因:{reason}',
   unknownCommand: '机器人不认识这个命令,命令列表可能已过时。',
@@ -168,6 +211,8 @@ export const COMMAND_NAMES = {
   about: '关于',
   help: '帮助',
   reindex: '重建索引',
+  stats: '统计',
+  days: '天数',
 } as const;
 
 const toTraditional = scriptConverter('cn', 'tw');

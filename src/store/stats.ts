@@ -9,8 +9,8 @@ export interface StatsReport {
   questions: number;
   answered: number;
   declined: number;
-  /** Questions counted whose text was not kept (DMs, LOG_QUESTIONS=false): they cannot be listed. */
-  withoutText: number;
+  /** Declined questions whose text was not kept (DMs, LOG_QUESTIONS=false): counted, but they cannot be listed. */
+  declinedWithoutText: number;
   votes: { up: number; down: number };
   /** Nearest-rank percentiles; null without questions. */
   latencyMs: { p50: number | null; p95: number | null };
@@ -46,8 +46,8 @@ function utcDay(ms: number): string {
 export function readStats(db: Database, { days, now }: { days: number; now: number }): StatsReport {
   const since = now - days * DAY_MS;
   const totals = db
-    .prepare<[number], { questions: number; answered: number | null; withoutText: number | null }>(
-      `SELECT COUNT(*) AS questions, SUM(answered) AS answered, SUM(question IS NULL) AS withoutText
+    .prepare<[number], { questions: number; answered: number | null; declinedWithoutText: number | null }>(
+      `SELECT COUNT(*) AS questions, SUM(answered) AS answered, SUM(question IS NULL AND answered = 0) AS declinedWithoutText
        FROM questions WHERE asked_at >= ?`,
     )
     .get(since)!;
@@ -106,7 +106,7 @@ export function readStats(db: Database, { days, now }: { days: number; now: numb
     questions: totals.questions,
     answered,
     declined: totals.questions - answered,
-    withoutText: totals.withoutText ?? 0,
+    declinedWithoutText: totals.declinedWithoutText ?? 0,
     votes: { up: votes.up ?? 0, down: votes.down ?? 0 },
     latencyMs: {
       p50: percentile(db, since, totals.questions, 0.5),

@@ -153,7 +153,7 @@ describe('given the privacy settings', () => {
       { source: 'dm', question: null, answered: 0 },
     ]);
     expect((await filesOnDisk(dataDir)).includes(Buffer.from(DM_TEXT))).toBe(false);
-    expect(log.report(7)).toMatchObject({ questions: 1, declined: 1, withoutText: 1, unanswered: [] });
+    expect(log.report(7)).toMatchObject({ questions: 1, declined: 1, declinedWithoutText: 1, unanswered: [] });
   });
 
   it('then LOG_DM_TEXT=true keeps a DM’s text', async () => {

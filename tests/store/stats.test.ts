@@ -110,7 +110,7 @@ describe('given questions over two weeks', () => {
       { question: '台积电怎么样?', count: 2 },
     ]);
     expect(report.unanswered.slice(2).every((entry) => entry.count === 1)).toBe(true);
-    expect(report.withoutText).toBe(1);
+    expect(report.declinedWithoutText).toBe(1);
   });
 
   it('then the most quoted paragraphs and the most down-voted ones are ranked, with the votes of the period', async () => {

@@ -1,6 +1,6 @@
-import { MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
-import type { Config } from '../../config/config.js';
+import { MessageFlags } from 'discord.js';
 import type { BuildProgress, ReindexReport } from '../../core/knowledge-base.js';
+import { ADMIN_DEFAULT_PERMISSIONS, isBotAdmin } from '../admins.js';
 import { UserFacingError } from '../errors.js';
 import { t, type Language } from '../i18n.js';
 import { NO_MENTIONS } from '../replies.js';
@@ -12,16 +12,6 @@ import { commandBuilder, type SlashCommand } from './command.js';
 const PROGRESS_EDIT_INTERVAL_MS = 1000;
 /** A failure's reason is shown to the admin, but not at the length of a stack of nested causes. */
 const MAX_REASON_LENGTH = 1500;
-
-/**
- * Server managers may rebuild; so may the users in ADMIN_USER_IDS, anywhere,
- * DMs included. Checked here whatever Discord shows: `default_member_permissions`
- * only hides the command, and server admins can change who sees it.
- */
-export function mayReindex(interaction: ChatInputCommandInteraction, config: Config): boolean {
-  if (config.discord.adminUserIds.includes(interaction.user.id)) return true;
-  return interaction.inGuild() && (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false);
-}
 
 function describeProgress(progress: BuildProgress, language: Language): string {
   switch (progress.phase) {
@@ -56,13 +46,11 @@ function describeReport(report: ReindexReport, language: Language): string {
 export const reindex: SlashCommand = {
   name: 'reindex',
   data: () =>
-    commandBuilder('reindex', 'reindexDescription')
-      .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-      .toJSON(),
+    commandBuilder('reindex', 'reindexDescription').setDefaultMemberPermissions(ADMIN_DEFAULT_PERMISSIONS).toJSON(),
 
   async execute(interaction, context) {
     const { language, logger } = context;
-    if (!mayReindex(interaction, context.config)) throw new UserFacingError('reindexNotAllowed');
+    if (!isBotAdmin(interaction, context.config)) throw new UserFacingError('reindexNotAllowed');
 
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const knowledgeBase = await context.knowledge.whenReady();
