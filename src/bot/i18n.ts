@@ -74,7 +74,8 @@ const english = {
   reindexWriting: 'Writing the index…',
   reindexDone:
     'Index rebuilt in {seconds} s: {passages} passages (before: {previousPassages}); ' +
-    '{added} added, {removed} removed, {changed} changed. Answers now come from the new index.',
+    '{added} added, {removed} removed, {changed} changed; {embedded} embedded now, {reused} reused. ' +
+    'Answers now come from the new index.',
 
   // /stats
   statsTitle: 'The last {days} days',
@@ -171,7 +172,7 @@ const simplified: Record<MessageKey, string> = {
   reindexWriting: '正在写入索引…',
   reindexDone:
     '索引已重建,用时 {seconds} 秒:共 {passages} 个段落(之前 {previousPassages} 个);' +
-    '新增 {added},删除 {removed},修改 {changed}。现在的回答来自新索引。',
+    '新增 {added},删除 {removed},修改 {changed};本次计算向量 {embedded} 个,复用 {reused} 个。现在的回答来自新索引。',
 
   statsTitle: '最近 {days} 天',
   statsDay: '最近一天',

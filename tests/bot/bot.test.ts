@@ -304,7 +304,7 @@ describe('given /reindex', () => {
       /Reading the article…|Embedding passages: \d+\/\d+ \(\d+%\)|Writing the index…/,
     );
     expect(contents.at(-1)).toMatch(
-      /^Index rebuilt in \d+\.\d s: 25 passages \(before: 25\); 0 added, 0 removed, 0 changed\. Answers now come from the new index\.$/,
+      /^Index rebuilt in \d+\.\d s: 25 passages \(before: 25\); 0 added, 0 removed, 0 changed; 0 embedded now, \d+ reused\. Answers now come from the new index\.$/,
     );
     const edits = fake.requestsTo(
       'PATCH',

@@ -34,6 +34,8 @@ function describeReport(report: ReindexReport, language: Language): string {
     added: report.added,
     removed: report.removed,
     changed: report.changed,
+    embedded: report.embedded,
+    reused: report.reused,
   });
 }
 
