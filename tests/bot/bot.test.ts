@@ -56,13 +56,20 @@ describe('given the bot starts against Discord', () => {
     expect(fake.requestsTo('GET', '/gateway/bot')[0]?.authorization).toBe(`Bot ${fake.token}`);
   });
 
-  it('then it registers /ask, /about, /help, /reindex and /stats globally by one bulk overwrite, with Chinese localizations', () => {
+  it('then it registers /ask, /about, /help, /reindex, /stats and /corpus globally by one bulk overwrite, with Chinese localizations', () => {
     const puts = fake.requestsTo('PUT', `/applications/${fake.applicationId}/commands`);
     expect(puts).toHaveLength(1);
     expect(fake.requestsTo('PUT', /\/guilds\/\d+\/commands$/)).toHaveLength(0);
     const body = puts[0]!.body as JsonObject[];
-    expect(body.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex', 'stats']);
-    expect(fake.globalCommands.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex', 'stats']);
+    expect(body.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex', 'stats', 'corpus']);
+    expect(fake.globalCommands.map((command) => command.name)).toEqual([
+      'ask',
+      'about',
+      'help',
+      'reindex',
+      'stats',
+      'corpus',
+    ]);
 
     for (const command of body) {
       expect(Object.keys(command.name_localizations).sort()).toEqual(['zh-CN', 'zh-TW']);

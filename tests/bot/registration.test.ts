@@ -38,6 +38,7 @@ describe('given DISCORD_GUILD_ID', () => {
       'help',
       'reindex',
       'stats',
+      'corpus',
     ]);
     expect(fake.requestsTo('PUT', `/applications/${fake.applicationId}/commands`)).toHaveLength(0);
     expect(fake.globalCommands).toEqual([]);
