@@ -23,7 +23,7 @@ export interface BotContext {
   isStopping(): boolean;
   /**
    * The per-user limit on questions (/ask, DMs and mentions share it, keyed by
-   * user id). /help, /about, /reindex and `help` messages do not count.
+   * user id). /help, /about, the admin commands and `help` messages do not count.
    */
   questionLimiter: SlidingWindowLimiter;
   /**

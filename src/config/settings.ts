@@ -208,7 +208,7 @@ export const SETTINGS = {
     summary: 'questions a user may ask per window; see [operations](docs/operations.md#rate-limits)',
     comment: [
       'Per-user rate limit: at most RATE_LIMIT_COUNT questions in any RATE_LIMIT_WINDOW_SECONDS',
-      '(/ask, DMs and mentions together; /help, /about and /reindex do not count).',
+      '(/ask, DMs and mentions together; /help, /about and the admin commands do not count).',
     ],
     schema: integer(1, 1000),
   },

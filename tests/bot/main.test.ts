@@ -165,6 +165,8 @@ describe('given `npm run register`', () => {
       'about',
       'help',
       'reindex',
+      'stats',
+      'corpus',
     ]);
     expect(fake.connectionCount).toBe(0);
   });
