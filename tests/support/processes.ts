@@ -3,8 +3,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT, tempDir } from './fixtures.js';
 
-export const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-
 /** A line of a Node stack trace. */
 export const STACK_FRAME = /^\s+at /m;
 
