@@ -6,7 +6,12 @@ import tseslint from 'typescript-eslint';
 
 /** The layers of src/ (docs/architecture.md): what each may not import. */
 const layers = [
-  { files: ['src/core/**'], forbidden: ['**/bot/**', '**/cli/**', '**/config/**', '**/startup/**'] },
+  { files: ['src/core/**'], forbidden: ['**/bot/**', '**/cli/**', '**/config/**', '**/startup/**', '**/store/**'] },
+  { files: ['src/store/**'], forbidden: ['**/bot/**', '**/cli/**', '**/core/**', '**/startup/**', '**/charts/**'] },
+  {
+    files: ['src/charts/**'],
+    forbidden: ['**/bot/**', '**/cli/**', '**/config/**', '**/core/**', '**/startup/**', '**/store/**'],
+  },
   { files: ['src/bot/**'], forbidden: ['**/cli/**'] },
   { files: ['src/cli/**'], forbidden: ['**/bot/**'] },
   { files: ['src/**'], forbidden: ['**/tests/**', '**/bench/**'] },

@@ -12,6 +12,8 @@ import { ConfigError, type Config } from '../config/config.js';
 import type { BuildProgress, KnowledgeBase } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import { openKnowledgeBase as openConfiguredKnowledgeBase } from '../startup/open-knowledge-base.js';
+import { openQuestionLog } from '../startup/open-question-log.js';
+import type { QuestionLog } from '../store/question-log.js';
 import type { BotContext, KnowledgeSource } from './context.js';
 import { UserFacingError } from './errors.js';
 import { handleInteraction } from './interactions.js';
@@ -29,6 +31,8 @@ export interface BotOptions {
   logger: Logger;
   /** Loads the knowledge base; by default the configured model, corpus and index. */
   openKnowledgeBase?: () => Promise<KnowledgeBase>;
+  /** The question log; by default the one in DATA_DIR (opening it may throw a QuestionLogError). */
+  questionLog?: QuestionLog;
   /** Extra discord.js options, merged over the bot's own (tests point REST at a fake and skip identify throttling). */
   clientOptions?: Partial<ClientOptions>;
 }
@@ -103,6 +107,7 @@ export function createBot(options: BotOptions): Bot {
   if (!token)
     throw new ConfigError(['DISCORD_TOKEN: required to connect to Discord (see `npm start` for how to get one)']);
 
+  const questionLog = options.questionLog ?? openQuestionLog(config, logger);
   const client = new Client(clientOptionsFor(config, options.clientOptions));
   const open = options.openKnowledgeBase ?? (() => openConfiguredKnowledgeBase(config, logger, progressLogger(logger)));
 
@@ -139,6 +144,7 @@ export function createBot(options: BotOptions): Bot {
       limit: config.limits.rateLimitCount,
       windowMs: config.limits.rateLimitWindowMs,
     }),
+    questionLog,
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -260,6 +266,7 @@ export function createBot(options: BotOptions): Bot {
     await withTimeout(Promise.allSettled([...inFlight]), STOP_GRACE_MS);
     if (inFlight.size > 0) logger.warn({ unfinished: inFlight.size }, 'stopping with replies still in flight');
     await client.destroy();
+    questionLog.close();
     if (current) await withTimeout(current.close(), STOP_GRACE_MS);
   }
 

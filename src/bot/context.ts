@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
+import type { QuestionLog } from '../store/question-log.js';
 import type { SlidingWindowLimiter } from './rate-limit.js';
 
 /** The knowledge base as the Discord layer sees it: possibly still loading. */
@@ -22,7 +23,14 @@ export interface BotContext {
   isStopping(): boolean;
   /**
    * The per-user limit on questions (/ask, DMs and mentions share it, keyed by
-   * user id). /help, /about, /reindex and `help` messages do not count.
+   * user id). /help, /about, the admin commands and `help` messages do not count.
    */
   questionLimiter: SlidingWindowLimiter;
+  /**
+   * The owner's question log (src/store/): questions are handed to it after
+   * their reply (`AnsweredQuestion.recordDelivered`), feedback buttons call
+   * its `recordVote`, /stats reads its `report`. None of it throws for a
+   * storage failure: it logs and carries on.
+   */
+  questionLog: QuestionLog;
 }

@@ -1,5 +1,7 @@
 import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type Message } from 'discord.js';
+import { CorpusEditError } from '../core/corpus-edit-error.js';
 import { EmptyQuestionError } from '../core/knowledge-base.js';
+import { corpusProblemMessage } from './corpus-problems.js';
 import type { Logger } from '../logger.js';
 import { t, type Language, type MessageKey, type MessageParams } from './i18n.js';
 import { NO_MENTIONS, type AnswerableInteraction } from './replies.js';
@@ -45,6 +47,10 @@ function isUndeliverable(error: unknown): boolean {
 function asUserFacing(error: unknown): UserFacingError | undefined {
   if (error instanceof UserFacingError) return error;
   if (error instanceof EmptyQuestionError) return new UserFacingError('emptyQuestion', {}, { cause: error });
+  if (error instanceof CorpusEditError) {
+    const { key, params } = corpusProblemMessage(error.problem);
+    return new UserFacingError(key, params, { cause: error });
+  }
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import { readConfig, type Config } from '../config/config.js';
 import { scrubbedStderr } from '../logger.js';
 import { configuredLogger } from '../startup/configured-logger.js';
 import { isExpectedStartupError } from '../startup/run-program.js';
-import { createBot } from './bot.js';
+import { createBot, type Bot } from './bot.js';
 import { DiscordLoginError, missingTokenHelp } from './onboarding.js';
 
 /** After a stop, anything still holding the process open (a model still loading) gets this long. */
@@ -44,7 +44,15 @@ async function main(): Promise<number | undefined> {
   // A reply that fails where nobody awaited it must not take the bot down; it is logged and the bot carries on.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  const bot = createBot({ config, logger });
+  let bot: Bot;
+  try {
+    bot = createBot({ config, logger });
+  } catch (error) {
+    // A question log this version cannot use (a newer schema, a damaged key) is the owner's to fix.
+    if (!isExpected(error)) throw error;
+    say(`${error.message}\n`);
+    return 1;
+  }
   let stopping: Promise<void> | undefined;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -37,6 +37,7 @@ export function isHelpRequest(text: string): boolean {
  * until the limit admits them again.
  */
 export async function handleMessage(message: Message, context: BotContext): Promise<void> {
+  const receivedAt = Date.now();
   const botUserId = message.client.user.id;
   const request = questionOf(message, botUserId);
   if (!request) return;
@@ -72,7 +73,16 @@ export async function handleMessage(message: Message, context: BotContext): Prom
       await message.channel.sendTyping().catch(() => undefined);
     }
     const knowledgeBase = await context.knowledge.whenReady();
-    await replyToMessage(message, await answerQuestion(knowledgeBase, question, { language, echoQuestion: false }));
+    const answered = await answerQuestion(knowledgeBase, question, {
+      language,
+      echoQuestion: false,
+      source: request.source,
+      asker: { userId: message.author.id, guildId: message.guildId },
+      receivedAt,
+      questionLog: context.questionLog,
+    });
+    await replyToMessage(message, answered.payload);
+    answered.recordDelivered();
   } catch (error) {
     await replyWithError(message, error, { logger: context.logger, language });
   }

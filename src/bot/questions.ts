@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import { stripInvisible } from '../core/normalize.js';
 import { UserFacingError } from './errors.js';
@@ -5,6 +6,9 @@ import type { Language } from './i18n.js';
 import type { Admission, SlidingWindowLimiter } from './rate-limit.js';
 import { formatAnswer } from './answer-format.js';
 import type { ReplyPayload } from './discord-limits.js';
+import type { QuestionLog, QuestionSource } from '../store/question-log.js';
+
+export type { QuestionSource } from '../store/question-log.js';
 
 /** Discord's mention syntax: users, roles, channels, @everyone and @here. */
 const MENTIONS = /<@[!&]?\d{17,20}>|<#\d{17,20}>|@(?:everyone|here)\b/g;
@@ -40,15 +44,85 @@ export function tooManyQuestions(
   });
 }
 
-/** Asks the core and formats its answer: the same for /ask, DMs and mentions. */
+const ANSWER_ID_LENGTH = 10;
+const ANSWER_ID_SPACE = 36n ** BigInt(ANSWER_ID_LENGTH);
+
+/**
+ * A new answer's id: 10 base36 characters from 64 random bits (about 3.7 ×
+ * 10¹⁵ possible ids, so two answers sharing one is not a practical
+ * concern). Short enough for a button's custom_id to carry beside its action.
+ */
+export function newAnswerId(): string {
+  const random = randomBytes(8).readBigUInt64BE() % ANSWER_ID_SPACE;
+  return random.toString(36).padStart(ANSWER_ID_LENGTH, '0');
+}
+
+export interface QuestionOptions {
+  /** The language of the bot's words in the reply. */
+  language: Language;
+  /** Repeat the question above the answer (for /ask, where it is not visible otherwise). */
+  echoQuestion: boolean;
+  source: QuestionSource;
+  /** Who asked, and in which server (null outside servers). */
+  asker: { userId: string; guildId: string | null };
+  /** When the question arrived (ms since the epoch): the log's latency is counted from here. */
+  receivedAt: number;
+  questionLog: QuestionLog;
+}
+
+/** An answer (or a decline) ready to send, with the id it was given before anyone saw it. */
+export interface AnsweredQuestion {
+  answerId: string;
+  payload: ReplyPayload;
+  /** Whether passages were quoted (false: the bot said the article does not cover it). */
+  answered: boolean;
+  /**
+   * Hands the question to the log, its latency counted up to now: call it
+   * once the reply is sent. The write happens after this turn of the event
+   * loop and never throws, so it cannot delay or fail the answer.
+   */
+  recordDelivered(): void;
+}
+
+/**
+ * Asks the core and formats its answer: the same for /ask, DMs, mentions and
+ * the context menu. The answer id is made here, before the reply exists.
+ */
 export async function answerQuestion(
   knowledgeBase: KnowledgeBase,
   question: string,
-  options: { language: Language; echoQuestion: boolean },
-): Promise<ReplyPayload> {
+  options: QuestionOptions,
+): Promise<AnsweredQuestion> {
+  const answerId = newAnswerId();
   const answer = await knowledgeBase.ask(withoutMentions(question));
   const { documents } = knowledgeBase.manifest.corpus;
   const sections = documents.flatMap((document) => document.sections);
   // Echoed as written, mentions included: they are shown, never pinged.
-  return formatAnswer({ ...answer, question }, { ...options, sections, multipleDocuments: documents.length > 1 });
+  const payload = formatAnswer(
+    { ...answer, question },
+    {
+      language: options.language,
+      echoQuestion: options.echoQuestion,
+      sections,
+      multipleDocuments: documents.length > 1,
+    },
+  );
+  return {
+    answerId,
+    payload,
+    answered: answer.answered,
+    recordDelivered: () =>
+      options.questionLog.recordQuestion({
+        answerId,
+        askedAt: options.receivedAt,
+        source: options.source,
+        guildId: options.asker.guildId,
+        userId: options.asker.userId,
+        language: options.language,
+        question: withoutMentions(question),
+        answered: answer.answered,
+        quoted: answer.results.map((result) => ({ passageId: result.passage.id, score: result.score })),
+        latencyMs: Date.now() - options.receivedAt,
+      }),
+  };
 }

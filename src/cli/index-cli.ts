@@ -35,7 +35,7 @@ runProgram(async () => {
         ? `set by MIN_SCORE; the calibrated bar is ${calibration.bar.toFixed(4)}`
         : `calibrated: the 98th percentile of ${calibration.probes} off-topic probes' best scores, whose median is ${calibration.distribution.median.toFixed(4)}`;
     process.stderr.write(
-      `${verb}: ${report.passages} passages (${report.windows} windows, ${report.embedded} embedded now) ` +
+      `${verb}: ${report.passages} passages (${report.windows} windows: ${report.embedded} embedded now, ${report.reused} reused) ` +
         `with ${knowledgeBase.manifest.model.id} in ${config.indexDir} (${(report.durationMs / 1000).toFixed(1)} s).\n` +
         `Dense relevance bar: ${bar.bar.toFixed(4)} (${barSource}).\n`,
     );

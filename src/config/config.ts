@@ -40,6 +40,15 @@ export interface Config {
     rateLimitCount: number;
     rateLimitWindowMs: number;
   };
+  /** The question log: where it lives and what it may keep (docs/operations.md#privacy). */
+  questionLog: {
+    dataDir: string;
+    /** Keep question texts, servers and askers' hashes; false keeps counts only. */
+    keepQuestions: boolean;
+    /** Keep the text of questions asked outside servers (DMs). */
+    keepDmText: boolean;
+    retentionDays: number;
+  };
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
     format: 'auto' | 'json' | 'pretty';
@@ -116,6 +125,12 @@ export function parseConfig(env: Environment, cwd = process.cwd()): Config {
       maxQuestionLength: values.MAX_QUESTION_LENGTH,
       rateLimitCount: values.RATE_LIMIT_COUNT,
       rateLimitWindowMs: values.RATE_LIMIT_WINDOW_SECONDS * 1000,
+    },
+    questionLog: {
+      dataDir: resolve(values.DATA_DIR),
+      keepQuestions: values.LOG_QUESTIONS,
+      keepDmText: values.LOG_DM_TEXT,
+      retentionDays: values.LOG_RETENTION_DAYS,
     },
     log: {
       level: values.LOG_LEVEL,

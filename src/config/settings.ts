@@ -23,7 +23,15 @@ export interface Setting {
   schema: z.ZodTypeAny;
 }
 
-export const SETTING_GROUPS = ['Discord', 'Corpus and index', 'Embedding model', 'Answers', 'Limits', 'Logs'] as const;
+export const SETTING_GROUPS = [
+  'Discord',
+  'Corpus and index',
+  'Embedding model',
+  'Answers',
+  'Limits',
+  'Question log',
+  'Logs',
+] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 export const DEFAULT_MODEL = 'Xenova/multilingual-e5-small';
@@ -91,8 +99,11 @@ export const SETTINGS = {
     group: 'Discord',
     defaultLabel: '—',
     summary:
-      'comma-separated user ids allowed to `/reindex` anywhere, DMs included (members with Manage Server always may)',
-    comment: ['Comma-separated user ids allowed to /reindex anywhere (also in DMs), besides Manage Server holders.'],
+      'comma-separated user ids allowed to use the admin commands (`/reindex`, `/corpus`, `/stats`) anywhere, DMs included (members with Manage Server always may)',
+    comment: [
+      'Comma-separated user ids allowed to use the admin commands (/reindex, /corpus, /stats) anywhere,',
+      'also in DMs, besides Manage Server holders.',
+    ],
     schema: userIds,
   },
   DISCORD_API_URL: {
@@ -197,7 +208,7 @@ export const SETTINGS = {
     summary: 'questions a user may ask per window; see [operations](docs/operations.md#rate-limits)',
     comment: [
       'Per-user rate limit: at most RATE_LIMIT_COUNT questions in any RATE_LIMIT_WINDOW_SECONDS',
-      '(/ask, DMs and mentions together; /help, /about and /reindex do not count).',
+      '(/ask, DMs and mentions together; /help, /about and the admin commands do not count).',
     ],
     schema: integer(1, 1000),
   },
@@ -207,6 +218,38 @@ export const SETTINGS = {
     summary: 'the rate limit’s sliding window, in seconds',
     comment: [],
     schema: integer(1, 3600),
+  },
+  DATA_DIR: {
+    group: 'Question log',
+    default: 'data',
+    summary:
+      'where the question log (SQLite) and the key that hashes user ids are kept; see [operations](docs/operations.md#the-question-log)',
+    comment: ['Where the question log (an SQLite database) and the key that hashes user ids are kept.'],
+    schema: z.string(),
+  },
+  LOG_QUESTIONS: {
+    group: 'Question log',
+    default: 'true',
+    summary: 'keep each question’s text and its asker’s hash; `false` keeps counts only',
+    comment: [
+      "Keep each question's text, server and its asker's keyed hash. false: counts only (time, source,",
+      'language, answered or declined, quoted paragraphs, latency).',
+    ],
+    schema: booleanText,
+  },
+  LOG_DM_TEXT: {
+    group: 'Question log',
+    default: 'false',
+    summary: 'keep the text of questions asked in DMs too (their counts are always kept)',
+    comment: ['Keep the text of questions asked in direct messages too; their counts are kept either way.'],
+    schema: booleanText,
+  },
+  LOG_RETENTION_DAYS: {
+    group: 'Question log',
+    default: '30',
+    summary: 'questions and votes older than this many days are deleted (1–3650)',
+    comment: ['Questions and feedback votes older than this many days are deleted (checked hourly).'],
+    schema: integer(1, 3650),
   },
   LOG_LEVEL: {
     group: 'Logs',

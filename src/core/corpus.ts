@@ -45,6 +45,11 @@ export const PARSER_VERSION = 2;
 
 const CORPUS_EXTENSIONS = new Set(['.txt', '.md']);
 
+/** Whether a file name is one the corpus reads as a document (`.txt` or `.md`). */
+export function isDocumentFileName(name: string): boolean {
+  return CORPUS_EXTENSIONS.has(path.extname(name).toLowerCase());
+}
+
 /** The byline a blog engine prints under the title: author, age, read count, tags. */
 const META_LINE =
   /(阅读数?|閱讀數?|浏览|瀏覽|views?)\s*[:：]?\s*\d+|\d+\s*(分钟|分鐘|小时|小時|天|日)前|^\s*(作者|来源|來源|发布|發布|by)\s*[:：]/i;
@@ -149,7 +154,7 @@ async function listFiles(corpusPath: string): Promise<{ root: string; files: str
   if (info.isFile()) return { root: path.dirname(corpusPath), files: [path.basename(corpusPath)] };
   const entries = await readdir(corpusPath, { withFileTypes: true });
   const files = entries
-    .filter((entry) => entry.isFile() && CORPUS_EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
+    .filter((entry) => entry.isFile() && isDocumentFileName(entry.name))
     .map((entry) => entry.name)
     .sort();
   if (files.length === 0) {

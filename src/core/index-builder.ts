@@ -1,6 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { silentLogger } from '../logger.js';
 import type { Corpus } from './corpus.js';
 import type { Embedder } from './embedder.js';
+import { EmbeddingCache, textKey } from './embedding-cache.js';
 import {
   createVectorIndex,
   DEFAULT_HNSW,
@@ -40,6 +43,31 @@ export interface IndexBuildOptions {
   batchSize?: number;
   hnsw?: HnswParameters;
   writeHooks?: WriteHooks;
+  /**
+   * Reuse the vectors of earlier builds (embedding-cache.ts) so that only new
+   * or changed passages are embedded. On by default.
+   */
+  embeddingCache?: boolean;
+  logger?: Logger;
+}
+
+export interface BuildResult {
+  snapshot: IndexSnapshot;
+  /** Windows whose vectors were computed by this build. */
+  embedded: number;
+  /** Windows whose vectors came from the embedding cache. */
+  reused: number;
+}
+
+/** The embedding cache of the index directory, or none when it is off or cannot be read (then everything is embedded). */
+async function openCache(options: IndexBuildOptions, logger: Logger): Promise<EmbeddingCache | undefined> {
+  if (options.embeddingCache === false) return undefined;
+  try {
+    return await EmbeddingCache.open(options.indexDir, options.embedder.info);
+  } catch (error) {
+    logger.warn({ err: error }, 'the embedding cache cannot be read; embedding every passage');
+    return undefined;
+  }
 }
 
 /** Embeds a corpus into a new snapshot and persists it atomically. */
@@ -47,9 +75,10 @@ export async function buildSnapshot(
   corpus: Corpus,
   options: IndexBuildOptions,
   onProgress?: ProgressListener,
-): Promise<{ snapshot: IndexSnapshot; embedded: number }> {
+): Promise<BuildResult> {
   const started = performance.now();
   const { embedder } = options;
+  const logger = options.logger ?? silentLogger;
   const batchSize = options.batchSize ?? 16;
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
 
@@ -64,18 +93,35 @@ export async function buildSnapshot(
     }
   }
 
-  const vectors = createVectorIndex(embedder.info.dimensions, windowTexts.length, hnsw);
-  onProgress?.({ phase: 'embedding', done: 0, total: windowTexts.length });
-  for (let start = 0; start < windowTexts.length; start += batchSize) {
-    const batch = windowTexts.slice(start, start + batchSize);
-    const embedded = await embedder.embed(batch, 'passage');
-    embedded.forEach((vector, offset) => vectors.addPoint(Array.from(vector), start + offset));
-    onProgress?.({
-      phase: 'embedding',
-      done: Math.min(start + batchSize, windowTexts.length),
-      total: windowTexts.length,
-    });
+  // Only the texts no earlier build embedded in this vector space go to the model, each once.
+  let cache = await openCache(options, logger);
+  const keys = windowTexts.map(textKey);
+  const computed = new Map<string, Float32Array>();
+  const missing = new Map<string, string>();
+  keys.forEach((key, index) => {
+    if (!cache?.get(key)) missing.set(key, windowTexts[index]!);
+  });
+  const toEmbed = [...missing];
+  onProgress?.({ phase: 'embedding', done: 0, total: toEmbed.length });
+  for (let start = 0; start < toEmbed.length; start += batchSize) {
+    const batch = toEmbed.slice(start, start + batchSize);
+    const batchVectors = await embedder.embed(
+      batch.map(([, text]) => text),
+      'passage',
+    );
+    const entries = batch.map(([key], offset) => ({ key, vector: batchVectors[offset]! }));
+    for (const { key, vector } of entries) computed.set(key, vector);
+    try {
+      await cache?.add(entries);
+    } catch (error) {
+      logger.warn({ err: error }, 'could not add to the embedding cache; carrying on without it');
+      cache = undefined;
+    }
+    onProgress?.({ phase: 'embedding', done: Math.min(start + batchSize, toEmbed.length), total: toEmbed.length });
   }
+  const vectors = createVectorIndex(embedder.info.dimensions, windowTexts.length, hnsw);
+  keys.forEach((key, label) => vectors.addPoint(Array.from(computed.get(key) ?? cache!.get(key)!), label));
+  const embedded = keys.filter((key) => computed.has(key)).length;
 
   // The dense bar for this model, measured against these passages (relevance/calibration.ts).
   const calibration = await calibrateDenseBar(
@@ -112,5 +158,11 @@ export async function buildSnapshot(
     options.writeHooks,
   );
   onProgress?.({ phase: 'writing', done: 1, total: 1 });
-  return { snapshot: { manifest, vectors, lexical }, embedded: windowTexts.length };
+  try {
+    // The new index is served: the cache keeps its vectors, and forgets those of passages gone.
+    await cache?.retainOnly(keys);
+  } catch (error) {
+    logger.warn({ err: error }, 'could not compact the embedding cache');
+  }
+  return { snapshot: { manifest, vectors, lexical }, embedded, reused: keys.length - embedded };
 }

@@ -30,7 +30,6 @@ export type { BuildPhase, BuildProgress, ProgressListener } from './index-builde
 
 export interface KnowledgeBaseOptions extends IndexBuildOptions {
   corpusPath: string;
-  logger?: Logger;
   topK?: number;
   /** Overrides the calibrated relevance threshold of the model. */
   minScore?: number;
@@ -76,6 +75,8 @@ export interface IndexReport {
   windows: number;
   /** Windows embedded by this call: 0 on a warm start. */
   embedded: number;
+  /** Windows whose vectors a build took from the embedding cache instead: 0 on a warm start. */
+  reused: number;
   durationMs: number;
   builtAt: string;
 }
@@ -142,6 +143,7 @@ export class KnowledgeBase {
           passages: snapshot.manifest.passages.length,
           windows: snapshot.manifest.windows.length,
           embedded: 0,
+          reused: 0,
           durationMs: performance.now() - started,
           builtAt: snapshot.manifest.builtAt,
         };
@@ -159,18 +161,25 @@ export class KnowledgeBase {
       else logger.info({ reason }, 'building the index');
     }
 
-    const { snapshot, embedded } = await buildSnapshot(corpus, options, onProgress);
+    const { snapshot, embedded, reused } = await buildSnapshot(corpus, { ...options, logger }, onProgress);
     const report: IndexReport = {
       action: 'built',
       reason,
       passages: snapshot.manifest.passages.length,
       windows: snapshot.manifest.windows.length,
       embedded,
+      reused,
       durationMs: performance.now() - started,
       builtAt: snapshot.manifest.builtAt,
     };
     logger.info(
-      { passages: report.passages, windows: report.windows, ms: Math.round(report.durationMs) },
+      {
+        passages: report.passages,
+        windows: report.windows,
+        embedded,
+        reused,
+        ms: Math.round(report.durationMs),
+      },
       'built the index',
     );
     return new KnowledgeBase(options, snapshot, report);
@@ -310,7 +319,11 @@ export class KnowledgeBase {
     };
     notify({ phase: 'reading', done: 0, total: 1 });
     const corpus = await loadCorpus(this.options.corpusPath);
-    const { snapshot, embedded } = await buildSnapshot(corpus, this.options, notify);
+    const { snapshot, embedded, reused } = await buildSnapshot(
+      corpus,
+      { ...this.options, logger: this.logger },
+      notify,
+    );
     this.current = snapshot;
 
     const before = new Map(previous.passages.map((passage) => [passage.id, passage.text]));
@@ -321,6 +334,7 @@ export class KnowledgeBase {
       passages: after.size,
       windows: snapshot.manifest.windows.length,
       embedded,
+      reused,
       durationMs: performance.now() - started,
       builtAt: snapshot.manifest.builtAt,
       previousPassages: before.size,

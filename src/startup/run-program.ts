@@ -1,10 +1,16 @@
 import { ConfigError } from '../config/config.js';
 import { CorpusError } from '../core/corpus.js';
 import { ModelLoadError } from '../core/embedder.js';
+import { QuestionLogError } from '../store/errors.js';
 
 /** Problems the user can fix: printed as a plain message, no stack trace. */
 export function isExpectedStartupError(error: unknown): error is Error {
-  return error instanceof ConfigError || error instanceof ModelLoadError || error instanceof CorpusError;
+  return (
+    error instanceof ConfigError ||
+    error instanceof ModelLoadError ||
+    error instanceof CorpusError ||
+    error instanceof QuestionLogError
+  );
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   startBot,
   type RunningBot,
 } from '../support/bot-harness.js';
+import { openInstrumented } from '../support/reliability.js';
 
 const EPHEMERAL = 64;
 const INTENTS = { Guilds: 1 << 0, GuildMessages: 1 << 9, DirectMessages: 1 << 12 };
@@ -26,7 +27,12 @@ let running: RunningBot;
 beforeAll(async () => {
   // The fake refuses callbacks later than Discord's 3 s, as Discord does.
   fake = await FakeDiscord.start({ heartbeatIntervalMs: HEARTBEAT_MS, callbackDeadlineMs: 3000 });
-  running = await startBot(fake, { modelDir: await makeTinyModel() });
+  running = await startBot(fake, {
+    modelDir: await makeTinyModel(),
+    // Every rebuild embeds the whole article, as before the embedding cache: /reindex's progress and its joining a
+    // rebuild in progress are shown on a rebuild that takes a while (tests/bot/commands/corpus.test.ts covers the cache).
+    openKnowledgeBase: async (config, logger) => (await openInstrumented(config, logger)).knowledgeBase,
+  });
 });
 
 afterAll(async () => {
@@ -56,13 +62,20 @@ describe('given the bot starts against Discord', () => {
     expect(fake.requestsTo('GET', '/gateway/bot')[0]?.authorization).toBe(`Bot ${fake.token}`);
   });
 
-  it('then it registers /ask, /about, /help and /reindex globally by one bulk overwrite, with Chinese localizations', () => {
+  it('then it registers /ask, /about, /help, /reindex, /stats and /corpus globally by one bulk overwrite, with Chinese localizations', () => {
     const puts = fake.requestsTo('PUT', `/applications/${fake.applicationId}/commands`);
     expect(puts).toHaveLength(1);
     expect(fake.requestsTo('PUT', /\/guilds\/\d+\/commands$/)).toHaveLength(0);
     const body = puts[0]!.body as JsonObject[];
-    expect(body.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex']);
-    expect(fake.globalCommands.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex']);
+    expect(body.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex', 'stats', 'corpus']);
+    expect(fake.globalCommands.map((command) => command.name)).toEqual([
+      'ask',
+      'about',
+      'help',
+      'reindex',
+      'stats',
+      'corpus',
+    ]);
 
     for (const command of body) {
       expect(Object.keys(command.name_localizations).sort()).toEqual(['zh-CN', 'zh-TW']);
@@ -304,7 +317,7 @@ describe('given /reindex', () => {
       /Reading the article…|Embedding passages: \d+\/\d+ \(\d+%\)|Writing the index…/,
     );
     expect(contents.at(-1)).toMatch(
-      /^Index rebuilt in \d+\.\d s: 25 passages \(before: 25\); 0 added, 0 removed, 0 changed\. Answers now come from the new index\.$/,
+      /^Index rebuilt in \d+\.\d s: 25 passages \(before: 25\); 0 added, 0 removed, 0 changed; \d+ embedded now, 0 reused\. Answers now come from the new index\.$/,
     );
     const edits = fake.requestsTo(
       'PATCH',

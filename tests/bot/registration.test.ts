@@ -37,6 +37,8 @@ describe('given DISCORD_GUILD_ID', () => {
       'about',
       'help',
       'reindex',
+      'stats',
+      'corpus',
     ]);
     expect(fake.requestsTo('PUT', `/applications/${fake.applicationId}/commands`)).toHaveLength(0);
     expect(fake.globalCommands).toEqual([]);

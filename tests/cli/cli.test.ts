@@ -47,7 +47,7 @@ describe('given `npm run index`', () => {
     expect(first.stderr).toMatch(/embedding \d+\/\d+/);
     expect(first.stderr).toMatch(/Built the index: 25 passages/);
     const second = await cli('index-cli.ts', []);
-    expect(second.stderr).toMatch(/Index is up to date: 25 passages \(\d+ windows, 0 embedded now\)/);
+    expect(second.stderr).toMatch(/Index is up to date: 25 passages \(\d+ windows: 0 embedded now, 0 reused\)/);
     expect(second.stdout).toBe('');
   });
 });

@@ -15,6 +15,15 @@ describe('given an empty environment', () => {
     expect(config.discord.registerCommands).toBe(true);
     expect(config.discord.token).toBeUndefined();
   });
+
+  it('then the question log lives in data/, keeps question texts but not DM texts, for 30 days', () => {
+    expect(config.questionLog).toEqual({
+      dataDir: '/srv/bot/data',
+      keepQuestions: true,
+      keepDmText: false,
+      retentionDays: 30,
+    });
+  });
 });
 
 describe('given settings', () => {
@@ -57,6 +66,8 @@ describe('given a bad value', () => {
     ['DISCORD_GUILD_ID', 'my-server', /DISCORD_GUILD_ID="my-server": expected a server id/],
     ['REGISTER_COMMANDS', 'maybe', /REGISTER_COMMANDS="maybe": expected true or false/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud"/],
+    ['LOG_RETENTION_DAYS', '0', /LOG_RETENTION_DAYS="0": expected at least 1/],
+    ['LOG_DM_TEXT', 'sometimes', /LOG_DM_TEXT="sometimes": expected true or false/],
     ['ADMIN_USER_IDS', 'alice', /ADMIN_USER_IDS="alice": expected a comma-separated list of user ids/],
   ])('then %s=%s stops with a message naming the variable and what it expects', (variable, value, message) => {
     expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,9 +38,15 @@ export async function copyOfCorpus(): Promise<string> {
   return dir;
 }
 
-/** Config as the program would parse it, pointed at test paths. */
+/**
+ * Config as the program would parse it, pointed at test paths: the question
+ * log goes to a fresh temporary directory unless DATA_DIR is given, never
+ * into the project's data/.
+ */
 export function testConfig(overrides: Record<string, string>): Config {
-  return parseConfig({ LOG_LEVEL: 'silent', ...overrides }, PROJECT_ROOT);
+  const dataDir = overrides.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'data-'));
+  if (overrides.DATA_DIR === undefined) cleanups.push(dataDir);
+  return parseConfig({ LOG_LEVEL: 'silent', ...overrides, DATA_DIR: dataDir }, PROJECT_ROOT);
 }
 
 export interface CapturedLogger {

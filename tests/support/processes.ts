@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT, tempDir } from './fixtures.js';
-
-export const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 
 /** A line of a Node stack trace. */
 export const STACK_FRAME = /^\s+at /m;
@@ -21,14 +20,20 @@ export interface Running {
   waitForStderr(check: (stderr: string) => boolean, timeoutMs: number, what: string): Promise<void>;
 }
 
+/** tsx's loader: `tsx <script>` runs `node --import <it> <script>` in a child process of its own. */
+const TSX_LOADER = pathToFileURL(path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
 /**
- * A project script run as a user runs it (`tsx <script>`), in an empty
- * directory (so a developer's .env cannot interfere) and with only the
- * settings given (not the parent's environment, which may hold a real token).
+ * A project script run as a user runs it (node with tsx's loader, as
+ * `tsx <script>` does), in an empty directory (so a developer's .env cannot
+ * interfere) and with only the settings given (not the parent's environment,
+ * which may hold a real token). It is one process, not tsx's parent and
+ * child: a SIGKILL lands on the program itself, as a process manager's does,
+ * instead of orphaning it to run on after the test.
  */
 export async function runScript(script: string, args: string[], env: Record<string, string>): Promise<Running> {
   const cwd = await tempDir('process-cwd-');
-  const child = spawn(TSX, [path.join(PROJECT_ROOT, script), ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, script), ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

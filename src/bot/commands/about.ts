@@ -7,6 +7,7 @@ import { EMBED_COLORS } from '../embed-colors.js';
 import { t, type Language } from '../i18n.js';
 import { bulletList, fitEscaped } from '../markdown.js';
 import { respond } from '../replies.js';
+import type { QuestionLog } from '../../store/question-log.js';
 import { commandBuilder, type SlashCommand } from './command.js';
 
 export interface AboutFormatOptions {
@@ -14,6 +15,8 @@ export interface AboutFormatOptions {
   isRebuilding: boolean;
   /** The dense bar in force, and where it came from. */
   bar: BarInForce;
+  /** What the question log keeps, as the privacy settings say. */
+  kept: QuestionLog['keeps'];
 }
 
 /** A model directory is shown by its name: the server's file paths are nobody's business. */
@@ -34,7 +37,17 @@ function describeBar(bar: BarInForce, language: Language): string {
     : t(language, 'aboutBarCalibrated', { bar: value, probes: bar.probes });
 }
 
-/** /about: the article's title, how many passages, the model and when the index was built. */
+/** What the question log keeps and for how long, in the asker's language (docs/operations.md#privacy). */
+export function describeKept(kept: QuestionLog['keeps'], language: Language): string {
+  return [
+    t(language, kept.questions ? 'aboutKeptQuestions' : 'aboutKeptCountsOnly'),
+    ...(kept.questions ? [t(language, kept.dmText ? 'aboutKeptDmText' : 'aboutKeptNoDmText')] : []),
+    t(language, 'aboutKeptVotes'),
+    t(language, 'aboutKeptRetention', { days: kept.retentionDays }),
+  ].join(' ');
+}
+
+/** /about: the article's title, how many passages, the model, when the index was built, and what is kept. */
 export function formatAbout(manifest: Manifest, options: AboutFormatOptions): ReplyPayload {
   const { language } = options;
   const titles = manifest.corpus.documents.map((document) => document.title);
@@ -57,10 +70,15 @@ export function formatAbout(manifest: Manifest, options: AboutFormatOptions): Re
   };
   const sectionList = bulletList(sections, DISCORD_LIMITS.fieldValue);
   if (sectionList) embed.fields!.push({ name: t(language, 'aboutSections'), value: sectionList, inline: false });
+  embed.fields!.push({
+    name: t(language, 'aboutKeptHeading'),
+    value: describeKept(options.kept, language),
+    inline: false,
+  });
   return enforceLimits({ content: '', embeds: [embed] });
 }
 
-/** `/about`: the article's title, its number of passages, the model and when the index was built. */
+/** `/about`: the article's title, its number of passages, the model, when the index was built, and what is kept. */
 export const about: SlashCommand = {
   name: 'about',
   data: () => commandBuilder('about', 'aboutDescription').toJSON(),
@@ -74,6 +92,7 @@ export const about: SlashCommand = {
           language: context.language,
           isRebuilding: knowledgeBase.isRebuilding,
           bar: knowledgeBase.bar,
+          kept: context.questionLog.keeps,
         });
       },
       { ephemeral: true, deferNow: context.knowledge.current === undefined },

@@ -1,5 +1,5 @@
 import { localizations, t } from '../i18n.js';
-import { answerQuestion, tooManyQuestions, validQuestion } from '../questions.js';
+import { answerQuestion, tooManyQuestions, validQuestion, type AnsweredQuestion } from '../questions.js';
 import { respond } from '../replies.js';
 import { commandBuilder, type SlashCommand } from './command.js';
 
@@ -28,6 +28,7 @@ export const ask: SlashCommand = {
       .toJSON(),
 
   async execute(interaction, context) {
+    const receivedAt = Date.now();
     // Every question counts against the asker's rate limit, a refused one (empty, too long) included: each costs a reply.
     const admission = context.questionLimiter.take(interaction.user.id);
     if (!admission.allowed) throw tooManyQuestions(admission, context.questionLimiter);
@@ -37,14 +38,22 @@ export const ask: SlashCommand = {
       context.config.limits.maxQuestionLength,
     );
     const ephemeral = interaction.options.getBoolean('private') ?? false;
+    let answered: AnsweredQuestion | undefined;
     await respond(
       interaction,
-      async () =>
-        answerQuestion(await context.knowledge.whenReady(), question, {
+      async () => {
+        answered = await answerQuestion(await context.knowledge.whenReady(), question, {
           language: context.language,
           echoQuestion: true,
-        }),
+          source: 'slash',
+          asker: { userId: interaction.user.id, guildId: interaction.guildId },
+          receivedAt,
+          questionLog: context.questionLog,
+        });
+        return answered.payload;
+      },
       { ephemeral, deferNow: context.knowledge.current === undefined },
     );
+    answered?.recordDelivered();
   },
 };

@@ -1,11 +1,13 @@
 import { about } from './about.js';
+import { corpus } from './corpus.js';
 import { ask } from './ask.js';
 import type { ComponentHandler, MessageCommand, SlashCommand } from './command.js';
 import { help } from './help.js';
 import { reindex } from './reindex.js';
+import { stats } from './stats.js';
 
 /** Every slash command of the bot, in the order Discord lists them. */
-export const commands: readonly SlashCommand[] = [ask, about, help, reindex];
+export const commands: readonly SlashCommand[] = [ask, about, help, reindex, stats, corpus];
 
 /** Every message context-menu command. */
 export const messageCommands: readonly MessageCommand[] = [];

@@ -1,6 +1,7 @@
-import { cp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMBEDDING_CACHE_DIR } from '../../../src/core/embedding-cache.js';
 import { KnowledgeBase } from '../../../src/core/knowledge-base.js';
 import {
   ADMIN_USER_ID,
@@ -25,7 +26,7 @@ import {
 } from '../../support/reliability.js';
 
 const REBUILT =
-  /^Index rebuilt in \d+\.\d s: 25 passages \(before: 25\); 0 added, 0 removed, 0 changed\. Answers now come from the new index\.$/;
+  /^Index rebuilt in \d+\.\d s: 25 passages \(before: 25\); 0 added, 0 removed, 0 changed; \d+ embedded now, 0 reused\. Answers now come from the new index\.$/;
 const FAILED = /^The rebuild failed, so the previous index keeps answering questions\. Reason: /;
 
 let fake: FakeDiscord;
@@ -190,7 +191,7 @@ describe('given a rebuild that fails', () => {
 });
 
 describe('given a process killed while it rebuilds the index', () => {
-  const COPIES = 40;
+  const COPIES = 45;
 
   it('then the next start loads the old index intact, embedding nothing, and answers correctly', async () => {
     const corpusPath = await tempDir('corpus-');
@@ -202,11 +203,13 @@ describe('given a process killed while it rebuilds the index', () => {
     const original = await KnowledgeBase.open({ corpusPath, indexDir, embedder: model });
     const pointer = await readFile(path.join(indexDir, 'CURRENT'), 'utf8');
 
-    // The article grows to forty copies: a rebuild that embeds for over a second (one window per forward pass).
+    // The article grows to 45 copies: a rebuild that embeds for over a second (one window per forward pass). Each
+    // copy's sentences are marked as its own, or the embedding cache would know them all from the first.
+    const text = await readFile(article, 'utf8');
     const added = Array.from({ length: COPIES - 1 }, (_, index) =>
       path.join(corpusPath, `copy-${String(index + 1).padStart(2, '0')}.txt`),
     );
-    await Promise.all(added.map((file) => cp(article, file)));
+    await Promise.all(added.map((file, index) => writeFile(file, text.replaceAll('。', `。〔${index + 1}〕`))));
     const indexing = await runScript('src/cli/index-cli.ts', ['--force'], {
       CORPUS_PATH: corpusPath,
       INDEX_DIR: indexDir,
@@ -232,6 +235,10 @@ describe('given a process killed while it rebuilds the index', () => {
     for (const { question, paragraph } of KNOWN_ANSWERS) {
       expect((await restarted.ask(question)).results[0]?.passage.paragraph, question).toBe(paragraph);
     }
-    expect((await readdir(indexDir)).filter((name) => !name.startsWith('index-') && name !== 'CURRENT')).toEqual([]);
+    expect(
+      (await readdir(indexDir)).filter(
+        (name) => !name.startsWith('index-') && name !== 'CURRENT' && name !== EMBEDDING_CACHE_DIR,
+      ),
+    ).toEqual([]);
   }, 60_000);
 });

@@ -1,9 +1,13 @@
 import { cp, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../../src/core/knowledge-base.js';
 import { silentLogger } from '../../../src/logger.js';
 import { openKnowledgeBase } from '../../../src/startup/open-knowledge-base.js';
+import { DATABASE_FILE } from '../../../src/store/database.js';
+import { SCHEMA_VERSION } from '../../../src/store/migrations.js';
+import { QuestionLog } from '../../../src/store/question-log.js';
 import { errorLines, HEARTBEAT_MS, startBot } from '../../support/bot-harness.js';
 import { FakeDiscord } from '../../support/fake-discord.js';
 import { copyOfCorpus, makeTinyModel, removeTempDirs, tempDir, testConfig } from '../../support/fixtures.js';
@@ -137,5 +141,36 @@ describe('given a corpus or a model the bot cannot use, `npm start`', () => {
         ),
       ),
     );
+  }, 60_000);
+});
+
+describe('given a question log written by a newer version of the bot, `npm start`', () => {
+  it('then stops with exit code 1, saying so and what to do, without a stack trace and without touching the file', async () => {
+    const dataDir = await tempDir('data-');
+    QuestionLog.open({ dataDir, keepQuestions: true, keepDmText: false, retentionDays: 30 }).close();
+    const file = path.join(dataDir, DATABASE_FILE);
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+
+    const main = await runScript('src/bot/main.ts', [], {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      EMBEDDING_MODEL: modelDir,
+      CORPUS_PATH: corpusPath,
+      INDEX_DIR: await tempDir('index-'),
+      DATA_DIR: dataDir,
+      LOG_FORMAT: 'json',
+    });
+    const exit = await main.exited;
+
+    expect(exit.code, main.stderr()).toBe(1);
+    expect(main.stderr()).toContain(
+      `The question log ${file} has schema version ${SCHEMA_VERSION + 1}, but this version of the bot knows only up to ${SCHEMA_VERSION}`,
+    );
+    expect(main.stderr()).not.toMatch(STACK_FRAME);
+    const reopened = new Database(file, { readonly: true });
+    expect(reopened.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    reopened.close();
   }, 60_000);
 });

@@ -1,0 +1,39 @@
+import type { CorpusEditProblem } from '../core/corpus-edit-error.js';
+import type { MessageKey, MessageParams } from './i18n.js';
+
+/** Sizes as an admin reads them: 1.2 MB, 850 KB, 12 bytes. */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  if (bytes >= 1000) return `${Math.round(bytes / 1000)} KB`;
+  return `${bytes} bytes`;
+}
+
+/** The message (and its parameters) that tells an admin why the corpus was not changed. */
+export function corpusProblemMessage(problem: CorpusEditProblem): { key: MessageKey; params: MessageParams } {
+  switch (problem.kind) {
+    case 'badExtension':
+      return { key: 'corpusBadExtension', params: { name: problem.name } };
+    case 'badName':
+      return { key: 'corpusBadName', params: { name: problem.name } };
+    case 'tooLarge':
+      return { key: 'corpusTooLarge', params: { size: formatSize(problem.bytes), limit: formatSize(problem.limit) } };
+    case 'empty':
+      return { key: 'corpusEmpty', params: {} };
+    case 'binary':
+      return { key: 'corpusBinary', params: {} };
+    case 'unknownEncoding':
+      return { key: 'corpusUnknownEncoding', params: {} };
+    case 'noParagraphs':
+      return { key: 'corpusNoParagraphs', params: {} };
+    case 'exists':
+      return { key: 'corpusExists', params: { name: problem.name } };
+    case 'corpusMissing':
+      return { key: 'corpusMissing', params: {} };
+    case 'corpusIsFile':
+      return { key: 'corpusIsFile', params: {} };
+    case 'unknownDocument':
+      return { key: 'corpusUnknownDocument', params: { name: problem.name } };
+    case 'lastDocument':
+      return { key: 'corpusLastDocument', params: { name: problem.name } };
+  }
+}

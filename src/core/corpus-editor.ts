@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { isDocumentFileName, parseDocument, stripBoilerplate } from './corpus.js';
+import { CorpusEditError } from './corpus-edit-error.js';
+import { decodeDocument, type SourceEncoding } from './document-decoding.js';
+import type { KnowledgeBase, ProgressListener, ReindexReport } from './knowledge-base.js';
+
+/** Longest document name accepted, in characters. */
+const MAX_NAME_LENGTH = 100;
+/** Letters and digits of any script, then those, spaces, dots, dashes, underscores and brackets: no paths, no hidden files. */
+const SAFE_NAME = /^[\p{L}\p{N}][\p{L}\p{M}\p{N} ._()-]*$/u;
+/** Files the editor writes beside documents while it works; the corpus never reads them (they end in `.tmp`). */
+const WORK_FILE_PREFIX = '.corpus-edit-';
+
+export interface AddedDocument {
+  name: string;
+  encoding: SourceEncoding;
+  /** The document's paragraphs, as the index now holds them. */
+  passages: number;
+  /** True when it replaced a document of the same name. */
+  replaced: boolean;
+  report: ReindexReport;
+}
+
+/** A document name as uploaded, if it is one the corpus can hold safely; the reason otherwise. */
+export function checkDocumentName(name: string): string {
+  if (!isDocumentFileName(name)) throw new CorpusEditError({ kind: 'badExtension', name });
+  const safe =
+    name === path.basename(name) &&
+    !name.includes('\\') &&
+    !name.includes('..') &&
+    [...name].length <= MAX_NAME_LENGTH &&
+    SAFE_NAME.test(name);
+  if (!safe) throw new CorpusEditError({ kind: 'badName', name });
+  return name;
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Adds and removes the corpus's documents and rebuilds the index after each
+ * change, one change at a time. A change is made on disk atomically (a new
+ * file is written whole under a temporary name and renamed into place; an
+ * old one is first renamed aside), and undone if the rebuild fails, so the
+ * corpus on disk always matches an index that was served: nothing changes
+ * unless everything does.
+ */
+export class CorpusEditor {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly knowledgeBase: KnowledgeBase,
+    readonly corpusPath: string,
+  ) {}
+
+  /** The corpus must be a directory to take or lose documents. */
+  async checkEditable(): Promise<void> {
+    let info;
+    try {
+      info = await stat(this.corpusPath);
+    } catch {
+      throw new CorpusEditError({ kind: 'corpusMissing' });
+    }
+    if (info.isFile()) throw new CorpusEditError({ kind: 'corpusIsFile' });
+    if (!info.isDirectory()) throw new CorpusEditError({ kind: 'corpusMissing' });
+  }
+
+  /** The documents on disk, by file name, sorted as the corpus reads them. */
+  async documentNames(): Promise<string[]> {
+    await this.checkEditable();
+    const entries = await readdir(this.corpusPath, { withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isFile() && isDocumentFileName(entry.name))
+      .map((entry) => entry.name)
+      .sort();
+  }
+
+  /**
+   * Adds a document from an upload's bytes (UTF-8, UTF-8 with BOM or
+   * GB18030, stored as UTF-8) and rebuilds. A name already taken (in any
+   * letter case) is refused unless `replace` is set.
+   */
+  add(
+    name: string,
+    bytes: Uint8Array,
+    options: { replace: boolean },
+    onProgress?: ProgressListener,
+  ): Promise<AddedDocument> {
+    return this.serially(async () => {
+      checkDocumentName(name);
+      await this.checkEditable();
+      const { text, encoding } = decodeDocument(bytes);
+      if (parseDocument(name, stripBoilerplate(text)).passages.length === 0)
+        throw new CorpusEditError({ kind: 'noParagraphs' });
+      const existing = (await this.documentNames()).find((other) => other.toLowerCase() === name.toLowerCase());
+      if (existing && !options.replace) throw new CorpusEditError({ kind: 'exists', name: existing });
+
+      const target = path.join(this.corpusPath, name);
+      const upload = this.workFile('upload');
+      const backup = existing ? this.workFile('replaced') : undefined;
+      const handle = await open(upload, 'wx');
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (existing && backup) await rename(path.join(this.corpusPath, existing), backup);
+      await rename(upload, target);
+      await syncDirectory(this.corpusPath);
+
+      const report = await this.rebuildOrUndo(onProgress, async () => {
+        await rm(target, { force: true });
+        if (existing && backup) await rename(backup, path.join(this.corpusPath, existing));
+      });
+      if (backup) await rm(backup, { force: true });
+      const passages = this.knowledgeBase.manifest.passages.filter((passage) => passage.document === name).length;
+      return { name, encoding, passages, replaced: existing !== undefined, report };
+    });
+  }
+
+  /** Removes a document by its file name and rebuilds; the last document cannot be removed. */
+  remove(name: string, onProgress?: ProgressListener): Promise<ReindexReport> {
+    return this.serially(async () => {
+      const names = await this.documentNames();
+      if (!names.includes(name)) throw new CorpusEditError({ kind: 'unknownDocument', name });
+      if (names.length === 1) throw new CorpusEditError({ kind: 'lastDocument', name });
+      const target = path.join(this.corpusPath, name);
+      const backup = this.workFile('removed');
+      await rename(target, backup);
+      await syncDirectory(this.corpusPath);
+      const report = await this.rebuildOrUndo(onProgress, () => rename(backup, target));
+      await rm(backup, { force: true });
+      return report;
+    });
+  }
+
+  private workFile(purpose: string): string {
+    return path.join(this.corpusPath, `${WORK_FILE_PREFIX}${purpose}-${randomBytes(6).toString('hex')}.tmp`);
+  }
+
+  /**
+   * Rebuilds from the corpus as it now is: a rebuild already running read the
+   * corpus before this change, so it is waited for, not joined. If the
+   * rebuild fails the change is undone and the failure passed on.
+   */
+  private async rebuildOrUndo(onProgress: ProgressListener | undefined, undo: () => Promise<void>) {
+    if (this.knowledgeBase.isRebuilding) await this.knowledgeBase.reindex().catch(() => undefined);
+    try {
+      return await this.knowledgeBase.reindex(onProgress);
+    } catch (error) {
+      await undo();
+      await syncDirectory(this.corpusPath);
+      throw error;
+    }
+  }
+
+  /** Runs changes one after another, whatever happens to the one before. */
+  private serially<T>(change: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(change, change);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
