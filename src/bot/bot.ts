@@ -10,9 +10,10 @@ import {
 } from 'discord.js';
 import { ConfigError, type Config } from '../config/config.js';
 import type { BuildProgress, KnowledgeBase } from '../core/knowledge-base.js';
+import { articleTopics } from '../core/suggestions.js';
 import type { Logger } from '../logger.js';
 import { openKnowledgeBase as openConfiguredKnowledgeBase } from '../startup/open-knowledge-base.js';
-import type { BotContext, KnowledgeSource } from './context.js';
+import type { BotContext, KnowledgeSource, VoteRecorder } from './context.js';
 import { UserFacingError } from './errors.js';
 import { handleInteraction } from './interactions.js';
 import { handleMessage } from './message-handler.js';
@@ -29,6 +30,8 @@ export interface BotOptions {
   logger: Logger;
   /** Loads the knowledge base; by default the configured model, corpus and index. */
   openKnowledgeBase?: () => Promise<KnowledgeBase>;
+  /** Where votes on answers go (the question log); without it, votes are acknowledged as not recordable. */
+  votes?: VoteRecorder;
   /** Extra discord.js options, merged over the bot's own (tests point REST at a fake and skip identify throttling). */
   clientOptions?: Partial<ClientOptions>;
 }
@@ -135,6 +138,7 @@ export function createBot(options: BotOptions): Bot {
     knowledge,
     botName: () => client.user?.username ?? 'bot',
     isStopping: () => stopping,
+    ...(options.votes ? { votes: options.votes } : {}),
     questionLimiter: new SlidingWindowLimiter({
       limit: config.limits.rateLimitCount,
       windowMs: config.limits.rateLimitWindowMs,
@@ -213,6 +217,8 @@ export function createBot(options: BotOptions): Bot {
             return;
           }
           current = knowledgeBase;
+          // Autocomplete answers from memory: find the article's topics now rather than in the first suggestion.
+          setImmediate(() => articleTopics(knowledgeBase.manifest, 1));
           logger.info(
             { passages: knowledgeBase.manifest.passages.length, model: knowledgeBase.manifest.model.id },
             'knowledge base ready',

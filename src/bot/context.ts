@@ -11,6 +11,11 @@ export interface KnowledgeSource {
   whenReady(): Promise<KnowledgeBase>;
 }
 
+/** Where 👍 / 👎 go: one vote per user and answer, changeable. */
+export interface VoteRecorder {
+  recordVote(vote: { answerId: string; userId: string; value: 1 | -1 }): 'recorded' | 'changed' | 'unchanged';
+}
+
 /** What every handler may use. */
 export interface BotContext {
   config: Config;
@@ -25,4 +30,6 @@ export interface BotContext {
    * user id). /help, /about, /reindex and `help` messages do not count.
    */
   questionLimiter: SlidingWindowLimiter;
+  /** Records feedback on answers; absent when there is nowhere to keep it. */
+  votes?: VoteRecorder;
 }

@@ -72,7 +72,13 @@ export async function handleMessage(message: Message, context: BotContext): Prom
       await message.channel.sendTyping().catch(() => undefined);
     }
     const knowledgeBase = await context.knowledge.whenReady();
-    await replyToMessage(message, await answerQuestion(knowledgeBase, question, { language, echoQuestion: false }));
+    const { payload } = await answerQuestion(knowledgeBase, question, {
+      language,
+      echoQuestion: false,
+      askerId: message.author.id,
+      ephemeral: false,
+    });
+    await replyToMessage(message, payload);
   } catch (error) {
     await replyWithError(message, error, { logger: context.logger, language });
   }

@@ -1,10 +1,13 @@
-import type { KnowledgeBase } from '../core/knowledge-base.js';
+import { randomBytes } from 'node:crypto';
+import type { Answer, KnowledgeBase } from '../core/knowledge-base.js';
 import { stripInvisible } from '../core/normalize.js';
+import { articleTopics } from '../core/suggestions.js';
+import { formatAnswer } from './answer-format.js';
+import { answerComponents } from './components/answer-components.js';
+import type { ReplyPayload } from './discord-limits.js';
 import { UserFacingError } from './errors.js';
 import type { Language } from './i18n.js';
 import type { Admission, SlidingWindowLimiter } from './rate-limit.js';
-import { formatAnswer } from './answer-format.js';
-import type { ReplyPayload } from './discord-limits.js';
 
 /** Discord's mention syntax: users, roles, channels, @everyone and @here. */
 const MENTIONS = /<@[!&]?\d{17,20}>|<#\d{17,20}>|@(?:everyone|here)\b/g;
@@ -40,15 +43,54 @@ export function tooManyQuestions(
   });
 }
 
-/** Asks the core and formats its answer: the same for /ask, DMs and mentions. */
+/** Passages of the ranking kept after the quoted ones, for the More button and a decline's closest passage. */
+export const MORE_PASSAGES = 3;
+
+export interface AnswerRequest {
+  language: Language;
+  /** Repeat the question above the answer (commands, where it is otherwise hidden). */
+  echoQuestion: boolean;
+  /** Who asked: the buttons under the answer are theirs. */
+  askerId: string;
+  /** Only the asker sees the answer: it gets a Share button. */
+  ephemeral: boolean;
+}
+
+export interface AnsweredQuestion {
+  payload: ReplyPayload;
+  /** The answer's id: its vote buttons carry it, and the question log records it. */
+  answerId: string;
+  answer: Answer;
+}
+
+/** A short random id for an answer (10 base-36 characters), made before replying so that buttons can carry it. */
+export function newAnswerId(): string {
+  return BigInt(`0x${randomBytes(7).toString('hex')}`)
+    .toString(36)
+    .padStart(10, '0')
+    .slice(-10);
+}
+
+/** Asks the core and formats its answer with its buttons: the same for every way of asking. */
 export async function answerQuestion(
   knowledgeBase: KnowledgeBase,
   question: string,
-  options: { language: Language; echoQuestion: boolean },
-): Promise<ReplyPayload> {
-  const answer = await knowledgeBase.ask(withoutMentions(question));
-  const { documents } = knowledgeBase.manifest.corpus;
+  request: AnswerRequest,
+): Promise<AnsweredQuestion> {
+  const answer = await knowledgeBase.ask(withoutMentions(question), { more: MORE_PASSAGES });
+  const { manifest } = knowledgeBase;
+  const { documents } = manifest.corpus;
   const sections = documents.flatMap((document) => document.sections);
+  const answerId = newAnswerId();
   // Echoed as written, mentions included: they are shown, never pinged.
-  return formatAnswer({ ...answer, question }, { ...options, sections, multipleDocuments: documents.length > 1 });
+  const payload = formatAnswer(
+    { ...answer, question },
+    { ...request, sections, multipleDocuments: documents.length > 1 },
+  );
+  payload.components = answerComponents(answer, {
+    ...request,
+    answerId,
+    topics: answer.answered ? [] : articleTopics(manifest, 3),
+  });
+  return { payload, answerId, answer };
 }

@@ -112,7 +112,14 @@ describe('given a running bot process', () => {
         'the bot to be ready',
       );
       expect(main.child.exitCode, 'the bot exited before it was ready').toBeNull();
-      expect(fake.globalCommands.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex']);
+      expect(fake.globalCommands.map((command) => command.name)).toEqual([
+        'ask',
+        'read',
+        'about',
+        'help',
+        'reindex',
+        'Ask the article',
+      ]);
 
       const state = await fake.sendInteraction({ name: 'ask', options: { question: '博通' } }).settled(15_000);
       expect(state.embeds[0]!.title).toMatch(/paragraph 24$/);
@@ -151,13 +158,15 @@ describe('given `npm run register`', () => {
 
     expect(code, register.stderr()).toBe(0);
     expect(register.stdout()).toBe(
-      `Registered /ask, /about, /help, /reindex in the server ${fake.guildId}; they are available there now.\n`,
+      `Registered /ask, /read, /about, /help, /reindex and the message command “Ask the article” in the server ${fake.guildId}; they are available there now.\n`,
     );
     expect(fake.guildCommands.get(fake.guildId)?.map((command) => command.name)).toEqual([
       'ask',
+      'read',
       'about',
       'help',
       'reindex',
+      'Ask the article',
     ]);
     expect(fake.connectionCount).toBe(0);
   });

@@ -1,16 +1,19 @@
+import { answerActions } from '../components/answer-actions.js';
 import { about } from './about.js';
 import { ask } from './ask.js';
+import { askTheArticle } from './ask-the-article.js';
 import type { ComponentHandler, MessageCommand, SlashCommand } from './command.js';
 import { help } from './help.js';
+import { read, readPages } from './read.js';
 import { reindex } from './reindex.js';
 
 /** Every slash command of the bot, in the order Discord lists them. */
-export const commands: readonly SlashCommand[] = [ask, about, help, reindex];
+export const commands: readonly SlashCommand[] = [ask, read, about, help, reindex];
 
 /** Every message context-menu command. */
-export const messageCommands: readonly MessageCommand[] = [];
+export const messageCommands: readonly MessageCommand[] = [askTheArticle];
 
 /** Every handler of buttons and select menus, by the prefix of their custom_id. */
-export const componentHandlers: readonly ComponentHandler[] = [];
+export const componentHandlers: readonly ComponentHandler[] = [answerActions, readPages];
 
 export type { CommandContext, CommandName, ComponentHandler, MessageCommand, SlashCommand } from './command.js';
