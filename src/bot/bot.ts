@@ -10,6 +10,7 @@ import {
 } from 'discord.js';
 import { ConfigError, type Config } from '../config/config.js';
 import type { BuildProgress, KnowledgeBase } from '../core/knowledge-base.js';
+import { articleTopics } from '../core/suggestions.js';
 import type { Logger } from '../logger.js';
 import { openKnowledgeBase as openConfiguredKnowledgeBase } from '../startup/open-knowledge-base.js';
 import { openQuestionLog } from '../startup/open-question-log.js';
@@ -219,6 +220,8 @@ export function createBot(options: BotOptions): Bot {
             return;
           }
           current = knowledgeBase;
+          // Autocomplete answers from memory: find the article's topics now rather than in the first suggestion.
+          setImmediate(() => articleTopics(knowledgeBase.manifest, 1));
           logger.info(
             { passages: knowledgeBase.manifest.passages.length, model: knowledgeBase.manifest.model.id },
             'knowledge base ready',

@@ -20,7 +20,10 @@ runProgram(async () => {
   try {
     const application = (await rest.get(Routes.currentApplication())) as RESTGetCurrentApplicationResult;
     const registration = await registerCommands(rest, application.id, config);
-    const names = registration.names.map((name) => `/${name}`).join(', ');
+    const slash = registration.names.filter((name) => !registration.messageCommandNames.includes(name));
+    const names =
+      slash.map((name) => `/${name}`).join(', ') +
+      registration.messageCommandNames.map((name) => ` and the message command “${name}”`).join('');
     process.stdout.write(
       registration.scope === 'guild'
         ? `Registered ${names} in the server ${registration.guildId}; they are available there now.\n`

@@ -1,4 +1,4 @@
-import type { APIEmbed } from 'discord.js';
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
 
 /**
  * Discord's message limits, and the cuts that keep every reply within them
@@ -17,12 +17,22 @@ export const DISCORD_LIMITS = {
   fieldName: 256,
   fieldValue: 1024,
   embedTotal: 6000,
+  actionRows: 5,
+  buttonsPerRow: 5,
+  buttonLabel: 80,
+  selectOptions: 25,
+  selectOptionText: 100,
 } as const;
+
+/** A row of buttons, or one select menu. */
+export type ActionRow = APIActionRowComponent<APIComponentInMessageActionRow>;
 
 /** What the bot sends: the same shape for interaction replies, edits and message replies. */
 export interface ReplyPayload {
   content: string;
   embeds: APIEmbed[];
+  /** Buttons and select menus under the message, when it has any. */
+  components?: ActionRow[];
 }
 
 const ELLIPSIS = '…';
@@ -91,7 +101,9 @@ export function enforceLimits(payload: ReplyPayload): ReplyPayload {
     if (shrunk) kept.push(shrunk);
     break;
   }
-  return { content: truncatePlain(payload.content, DISCORD_LIMITS.content), embeds: kept };
+  const fitted: ReplyPayload = { content: truncatePlain(payload.content, DISCORD_LIMITS.content), embeds: kept };
+  if (payload.components) fitted.components = payload.components.slice(0, DISCORD_LIMITS.actionRows);
+  return fitted;
 }
 
 /** An embed cut down to `room` characters: fields go first, then the description, footer, author and title are shortened. */

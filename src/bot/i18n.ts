@@ -66,7 +66,8 @@ const english = {
     'paragraph number and a relevance score, the best-matching sentences in **bold**.\n\n' +
     '• `/ask question:…` posts the answer in the channel; add `private:True` to see it alone.\n' +
     '• Send me a direct message: every message is a question (`help` shows this text).\n' +
-    '• Mention me in a channel: `@{botName} your question`.\n\n' +
+    '• Mention me in a channel: `@{botName} your question`.\n' +
+    '• On any message: Apps → Ask the article. `/read` reads the article to you, a page at a time.\n\n' +
     'Questions can be up to {maxLength} characters. `/about` shows the article and the index.',
   helpExamplesHeading: 'Example questions',
   helpExample1: "How much did Nvidia's stock fall in a single day?",
@@ -147,6 +148,45 @@ const english = {
   unknownComponent: 'This button belongs to a version of the bot that is gone. Please ask again.',
   restarting: 'The bot is restarting. Please ask again in a minute.',
   unexpected: 'Sorry, something went wrong on my side. Please try again in a moment.',
+
+  // Interactive answers: buttons, the closest passage, example questions
+  moreButton: 'More',
+  contextButton: 'Context ¶{paragraph}',
+  contextPlaceholder: 'Show a quoted paragraph in context…',
+  contextOption: '¶{paragraph} · {section}',
+  shareButton: 'Share',
+  sharedBy: 'Shared by {user}',
+  closestButton: 'Show the closest passage anyway',
+  closestTitle: 'The closest passage — it may not answer your question',
+  exampleQuestion: 'What does the article say about {topic}?',
+  moreTitle: 'More from the same ranking',
+  moreNote: 'These came after the quoted paragraphs in the ranking; they may answer less well.',
+  moreTitleEntry: '{section} · paragraph {paragraph}',
+  contextHeading: 'In context, under “{section}”',
+  contextEntry: '{marker}paragraph {paragraph} · {section}',
+  contextQuoted: '▶ ',
+  passageGone:
+    'That paragraph is no longer in the article as it was when this was answered: the index has been rebuilt since. Please ask again.',
+  voteRecordedUp: 'Thanks: your 👍 is recorded. It stays between you and the bot’s owner.',
+  voteRecordedDown: 'Thanks: your 👎 is recorded, so the bot’s owner can see what the article answers badly.',
+  voteChanged: 'Your vote on this answer is changed.',
+  voteUnchanged: 'You had already voted that way on this answer.',
+  voteUnavailable: 'Sorry, I could not record your vote just now.',
+  askArticleCommand: 'Ask the article',
+  messageHasNoText: 'That message has no text to ask about (only images or attachments). Try /ask instead.',
+
+  // /read
+  readDescription: 'Read the article here, a page at a time',
+  readSectionDescription: 'Start at this section',
+  readParagraphDescription: 'Start at this paragraph (its number in the article)',
+  readEntry: 'Paragraph {paragraph} · {section}',
+  paragraphLabel: 'Paragraph {paragraph}',
+  readFooter: 'Paragraphs {from}–{to} of {total} · {title}',
+  readPrevious: '◀ Previous',
+  readNext: 'Next ▶',
+  readSectionPlaceholder: 'Jump to a section…',
+  readPageGone: 'The article has changed since that page was shown, so here is its beginning.',
+  readNoSuchParagraph: 'The article has no paragraph {paragraph}; it has {paragraphs}.',
 } as const;
 
 export type MessageKey = keyof typeof english;
@@ -205,7 +245,8 @@ const simplified: Record<MessageKey, string> = {
     '关于这篇文章,尽管提问:我会引用能回答问题的段落,并注明所在章节、段落编号和相关度,最匹配的句子用**粗体**标出。\n\n' +
     '• `/提问 问题:…` (/ask) 在频道里公开回答;加上 `仅自己可见:True` 则只有你能看到。\n' +
     '• 直接私信我:每条消息都是一个问题(发送“帮助”显示本说明)。\n' +
-    '• 在频道里提及我:`@{botName} 你的问题`。\n\n' +
+    '• 在频道里提及我:`@{botName} 你的问题`。\n' +
+    '• 在任意消息上:应用 → 问这篇文章。`/阅读` (/read) 一页一页地给你读这篇文章。\n\n' +
     '问题最长 {maxLength} 个字符。`/关于` (/about) 显示文章和索引的信息。',
   helpExamplesHeading: '示例问题',
   helpExample1: '英伟达市值一天蒸发了多少?',
@@ -274,6 +315,42 @@ const simplified: Record<MessageKey, string> = {
   unknownComponent: '这个按钮来自机器人已不再使用的版本,请重新提问。',
   restarting: '机器人正在重启,请过一分钟再问。',
   unexpected: '抱歉,我这边出了点问题,请稍后再试。',
+
+  moreButton: '更多',
+  contextButton: '上下文 第{paragraph}段',
+  contextPlaceholder: '查看某个引用段落的上下文…',
+  contextOption: '第{paragraph}段 · {section}',
+  shareButton: '分享',
+  sharedBy: '由 {user} 分享',
+  closestButton: '仍然显示最接近的段落',
+  closestTitle: '最接近的段落——它可能答非所问',
+  exampleQuestion: '文章里关于「{topic}」说了什么?',
+  moreTitle: '同一排序中的更多段落',
+  moreNote: '这些段落在排序中位于已引用段落之后,可能不如它们切题。',
+  moreTitleEntry: '{section} · 第 {paragraph} 段',
+  contextHeading: '上下文,位于“{section}”',
+  contextEntry: '{marker}第 {paragraph} 段 · {section}',
+  contextQuoted: '▶ ',
+  passageGone: '回答之后索引已经重建,这一段已不再是当时的样子。请重新提问。',
+  voteRecordedUp: '谢谢:你的 👍 已记录,只有你和机器人的主人知道。',
+  voteRecordedDown: '谢谢:你的 👎 已记录,机器人的主人会看到文章哪些地方答得不好。',
+  voteChanged: '你对这个回答的评价已更改。',
+  voteUnchanged: '你已经这样评价过这个回答了。',
+  voteUnavailable: '抱歉,暂时无法记录你的评价。',
+  askArticleCommand: '问这篇文章',
+  messageHasNoText: '这条消息没有可以提问的文字(只有图片或附件)。请改用 /提问。',
+
+  readDescription: '在这里阅读文章,一次一页',
+  readSectionDescription: '从这一节开始',
+  readParagraphDescription: '从这一段开始(它在文章中的编号)',
+  readEntry: '第 {paragraph} 段 · {section}',
+  paragraphLabel: '第 {paragraph} 段',
+  readFooter: '第 {from}–{to} 段,共 {total} 段 · {title}',
+  readPrevious: '◀ 上一页',
+  readNext: '下一页 ▶',
+  readSectionPlaceholder: '跳到某一节…',
+  readPageGone: '那一页显示之后文章已经变了,这里是文章的开头。',
+  readNoSuchParagraph: '文章没有第 {paragraph} 段;它共有 {paragraphs} 段。',
 };
 
 /** The command and option names in Chinese; Discord requires them lowercase and without spaces. */
@@ -293,6 +370,9 @@ export const COMMAND_NAMES = {
   file: '文件',
   replace: '替换',
   document: '文档',
+  read: '阅读',
+  section: '章节',
+  paragraph: '段落',
 } as const;
 
 const toTraditional = scriptConverter('cn', 'tw');

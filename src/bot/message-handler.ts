@@ -80,6 +80,7 @@ export async function handleMessage(message: Message, context: BotContext): Prom
       asker: { userId: message.author.id, guildId: message.guildId },
       receivedAt,
       questionLog: context.questionLog,
+      ephemeral: false,
     });
     await replyToMessage(message, answered.payload);
     answered.recordDelivered();

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { KnowledgeBase } from '../core/knowledge-base.js';
+import type { Answer, KnowledgeBase } from '../core/knowledge-base.js';
 import { stripInvisible } from '../core/normalize.js';
+import { articleTopics } from '../core/suggestions.js';
+import type { QuestionLog, QuestionSource } from '../store/question-log.js';
+import { formatAnswer } from './answer-format.js';
+import { answerComponents } from './components/answer-components.js';
+import type { ReplyPayload } from './discord-limits.js';
 import { UserFacingError } from './errors.js';
 import type { Language } from './i18n.js';
 import type { Admission, SlidingWindowLimiter } from './rate-limit.js';
-import { formatAnswer } from './answer-format.js';
-import type { ReplyPayload } from './discord-limits.js';
-import type { QuestionLog, QuestionSource } from '../store/question-log.js';
 
 export type { QuestionSource } from '../store/question-log.js';
 
@@ -57,14 +59,19 @@ export function newAnswerId(): string {
   return random.toString(36).padStart(ANSWER_ID_LENGTH, '0');
 }
 
+/** Passages of the ranking kept after the quoted ones, for the More button and a decline's closest passage. */
+export const MORE_PASSAGES = 3;
+
 export interface QuestionOptions {
   /** The language of the bot's words in the reply. */
   language: Language;
-  /** Repeat the question above the answer (for /ask, where it is not visible otherwise). */
+  /** Repeat the question above the answer (for commands, where it is not visible otherwise). */
   echoQuestion: boolean;
   source: QuestionSource;
-  /** Who asked, and in which server (null outside servers). */
+  /** Who asked (the buttons under the answer are theirs), and in which server (null outside servers). */
   asker: { userId: string; guildId: string | null };
+  /** Only the asker sees the answer: it gets a Share button. */
+  ephemeral: boolean;
   /** When the question arrived (ms since the epoch): the log's latency is counted from here. */
   receivedAt: number;
   questionLog: QuestionLog;
@@ -72,10 +79,11 @@ export interface QuestionOptions {
 
 /** An answer (or a decline) ready to send, with the id it was given before anyone saw it. */
 export interface AnsweredQuestion {
+  /** The answer's id: its vote buttons carry it, and the question log records it. */
   answerId: string;
+  /** The reply, with its buttons. */
   payload: ReplyPayload;
-  /** Whether passages were quoted (false: the bot said the article does not cover it). */
-  answered: boolean;
+  answer: Answer;
   /**
    * Hands the question to the log, its latency counted up to now: call it
    * once the reply is sent. The write happens after this turn of the event
@@ -85,8 +93,9 @@ export interface AnsweredQuestion {
 }
 
 /**
- * Asks the core and formats its answer: the same for /ask, DMs, mentions and
- * the context menu. The answer id is made here, before the reply exists.
+ * Asks the core and formats its answer with its buttons: the same for /ask,
+ * DMs, mentions, the context menu and example questions. The answer id is
+ * made here, before the reply exists.
  */
 export async function answerQuestion(
   knowledgeBase: KnowledgeBase,
@@ -94,8 +103,9 @@ export async function answerQuestion(
   options: QuestionOptions,
 ): Promise<AnsweredQuestion> {
   const answerId = newAnswerId();
-  const answer = await knowledgeBase.ask(withoutMentions(question));
-  const { documents } = knowledgeBase.manifest.corpus;
+  const answer = await knowledgeBase.ask(withoutMentions(question), { more: MORE_PASSAGES });
+  const { manifest } = knowledgeBase;
+  const { documents } = manifest.corpus;
   const sections = documents.flatMap((document) => document.sections);
   // Echoed as written, mentions included: they are shown, never pinged.
   const payload = formatAnswer(
@@ -107,10 +117,17 @@ export async function answerQuestion(
       multipleDocuments: documents.length > 1,
     },
   );
+  payload.components = answerComponents(answer, {
+    language: options.language,
+    answerId,
+    askerId: options.asker.userId,
+    ephemeral: options.ephemeral,
+    topics: answer.answered ? [] : articleTopics(manifest, 3),
+  });
   return {
     answerId,
     payload,
-    answered: answer.answered,
+    answer,
     recordDelivered: () =>
       options.questionLog.recordQuestion({
         answerId,

@@ -11,7 +11,10 @@ export interface Registration {
   /** A guild's commands appear at once; global ones in every server and in DMs, after Discord propagates them. */
   scope: 'guild' | 'global';
   guildId: string | undefined;
+  /** Every command's name, slash commands first. */
   names: string[];
+  /** The message context-menu commands among them ("Apps → …"). */
+  messageCommandNames: string[];
 }
 
 /** The definitions of the slash commands, as Discord receives them. */
@@ -36,5 +39,10 @@ export async function registerCommands(rest: REST, applicationId: string, config
     ? Routes.applicationGuildCommands(applicationId, guildId)
     : Routes.applicationCommands(applicationId);
   await rest.put(route, { body });
-  return { scope: guildId ? 'guild' : 'global', guildId, names: body.map((command) => command.name) };
+  return {
+    scope: guildId ? 'guild' : 'global',
+    guildId,
+    names: body.map((command) => command.name),
+    messageCommandNames: messageCommands.map((command) => command.name),
+  };
 }

@@ -60,11 +60,28 @@ export interface Answer {
   bar: BarInForce;
   /** The strongest evidence among the ranked passages, answered or not (for logs and diagnostics). */
   best: RelevanceEvidence;
+  /**
+   * The passages ranked after the quoted ones, best first, up to `more` of
+   * them (the ones among the top k that were not relevant enough come first,
+   * in their place): the next page of the same ranking, and the closest
+   * passage of a declined question.
+   */
+  next: NextPassage[];
 }
 
 export interface AskOptions {
   k?: number;
   mode?: RankerMode;
+  /** How many of the passages ranked after the quoted ones to return too, as `next` (default 0). */
+  more?: number;
+}
+
+/** A passage the ranking placed after the quoted ones, with why it was not quoted. */
+export interface NextPassage {
+  passage: Passage;
+  /** Cosine of its best window, 0–1 (0 when the dense ranker did not retrieve it). */
+  score: number;
+  evidence: RelevanceEvidence;
 }
 
 export interface IndexReport {
@@ -244,9 +261,10 @@ export class KnowledgeBase {
    */
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const k = options.k ?? this.options.topK ?? 3;
+    const more = options.more ?? 0;
     const snapshot = this.current;
     let lexical: LexicalEvidence | undefined;
-    const ranked = await this.rankIn(snapshot, question, { ...options, k }, (cleaned) => {
+    const ranked = await this.rankIn(snapshot, question, { ...options, k: k + more }, (cleaned) => {
       lexical = snapshot.lexical.evidence(cleaned);
     });
     const bar = barInForce(snapshot.manifest.calibration, this.options.minScore);
@@ -258,14 +276,23 @@ export class KnowledgeBase {
       bar,
       new Set(snapshot.manifest.corpus.scripts),
     );
-    const best = evidence.reduce(
-      (strongest, entry) => (entry.score > strongest.score ? entry : strongest),
-      NO_EVIDENCE,
-    );
+    const best = evidence
+      .slice(0, k)
+      .reduce((strongest, entry) => (entry.score > strongest.score ? entry : strongest), NO_EVIDENCE);
     const weigh = (term: string) => snapshot.lexical.termWeight(term);
-    const results = ranked
-      .map((entry, index) => ({ entry, evidence: evidence[index]! }))
-      .filter(({ evidence: judged }) => judged.relevant)
+    const judged = ranked.map((entry, index) => ({ entry, evidence: evidence[index]!, quoted: false }));
+    // Only the top k may be quoted; what follows them is `next`, whatever its evidence.
+    for (const candidate of judged.slice(0, k)) candidate.quoted = candidate.evidence.relevant;
+    const next = judged
+      .filter((candidate) => !candidate.quoted)
+      .slice(0, more)
+      .map(({ entry, evidence: nextEvidence }) => ({
+        passage: entry.passage,
+        score: entry.denseScore ?? 0,
+        evidence: nextEvidence,
+      }));
+    const results = judged
+      .filter((candidate) => candidate.quoted)
       .map(({ entry, evidence: judged }, index) => ({
         rank: index + 1,
         score: entry.denseScore ?? 0,
@@ -274,7 +301,7 @@ export class KnowledgeBase {
         highlights: highlightSentences(entry.passage.text, question, weigh),
         evidence: judged,
       }));
-    return { question, answered: results.length > 0, results, bar, best };
+    return { question, answered: results.length > 0, results, bar, best, next };
   }
 
   private async embedQuestion(text: string): Promise<Float32Array> {

@@ -13,6 +13,16 @@ function jieba(): Jieba {
   return segmenter;
 }
 
+/** A text's words with their parts of speech (jieba's tags), after normalisation (simplified script, lower case). */
+export function taggedWords(text: string): Array<{ word: string; tag: string }> {
+  return jieba().tag(normalizeText(text), true);
+}
+
+/** A word's parts in jieba's search mode (计算机专业 → 计算, 算机, 专业, 计算机, …). */
+export function searchParts(word: string): string[] {
+  return jieba().cutForSearch(word, false);
+}
+
 /** Loads the segmenter's dictionary and the word-frequency ranks now, at start-up, rather than during the first question. */
 export function warmUpSegmenter(): void {
   jieba();
@@ -125,11 +135,11 @@ export interface WeighedWord {
 export function weighedQuestionWords(text: string): WeighedWord[] {
   const seen = new Set<string>();
   const words: WeighedWord[] = [];
-  for (const { word: raw, tag } of jieba().tag(normalizeText(text), true)) {
+  for (const { word: raw, tag } of taggedWords(text)) {
     const word = raw.trim();
     if (!informative(word) || seen.has(word)) continue;
     seen.add(word);
-    const parts = CJK.test(word) ? jieba().cutForSearch(word, false) : [];
+    const parts = CJK.test(word) ? searchParts(word) : [];
     words.push({ word, specificity: wordSpecificity({ word, tag, parts }), content: !FUNCTION_TAGS.test(tag) });
   }
   return words;

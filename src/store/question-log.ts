@@ -33,8 +33,11 @@ export interface Vote {
   value: 1 | -1;
 }
 
-/** recorded: a first vote; changed: it replaced the user's other vote; unchanged: the same vote again, or nothing stored. */
-export type VoteOutcome = 'recorded' | 'changed' | 'unchanged';
+/**
+ * recorded: a first vote; changed: it replaced the user's other vote;
+ * unchanged: the same vote again; failed: it could not be stored (logged).
+ */
+export type VoteOutcome = 'recorded' | 'changed' | 'unchanged' | 'failed';
 
 export interface QuestionLogOptions {
   dataDir: string;
@@ -183,7 +186,7 @@ export class QuestionLog {
       })();
     } catch (error) {
       this.logger.error({ err: error, answerId: vote.answerId }, 'could not record a vote in the question log');
-      return 'unchanged';
+      return 'failed';
     }
   }
 

@@ -124,7 +124,7 @@ describe('given the results of a full run', () => {
     expect(() =>
       renderPerformancePage(
         report,
-        '<!-- block: head -->\n<!-- block: model:synthetic -->\n<!-- block: model:named -->\n<!-- block: section:latency -->\n## L\n<!-- block: section:search -->\n## S\n<!-- block: section:burst -->\n## B {{burst.throughputRatio}}\n<!-- block: section:startup -->\n## St\n<!-- block: tail -->',
+        '<!-- block: head -->\n<!-- block: model:synthetic -->\n<!-- block: model:named -->\n<!-- block: section:latency -->\n## L\n<!-- block: section:autocomplete -->\n## A\n<!-- block: section:search -->\n## S\n<!-- block: section:burst -->\n## B {{burst.throughputRatio}}\n<!-- block: section:startup -->\n## St\n<!-- block: tail -->',
       ),
     ).toThrow(/burst\.throughputRatio/);
   });
@@ -137,7 +137,7 @@ describe('given the results of a partial run (--only search)', () => {
     const page = renderPerformancePage(report, await readFile(TEMPLATE_FILE, 'utf8'));
 
     expect(page).toContain('**Partial run.**');
-    expect(page).toContain('not run: latency, burst, startup');
+    expect(page).toContain('not run: latency, autocomplete, burst, startup');
     expect(page).toContain('‹search.speedupLargest›');
     expect(page).toContain('| search row | search-table-figure |');
     for (const name of ['latency', 'burst', 'startup']) {

@@ -62,22 +62,34 @@ describe('given the bot starts against Discord', () => {
     expect(fake.requestsTo('GET', '/gateway/bot')[0]?.authorization).toBe(`Bot ${fake.token}`);
   });
 
-  it('then it registers /ask, /about, /help, /reindex, /stats and /corpus globally by one bulk overwrite, with Chinese localizations', () => {
+  it('then it registers its slash commands and its message command globally by one bulk overwrite, with Chinese localizations', () => {
     const puts = fake.requestsTo('PUT', `/applications/${fake.applicationId}/commands`);
     expect(puts).toHaveLength(1);
     expect(fake.requestsTo('PUT', /\/guilds\/\d+\/commands$/)).toHaveLength(0);
     const body = puts[0]!.body as JsonObject[];
-    expect(body.map((command) => command.name)).toEqual(['ask', 'about', 'help', 'reindex', 'stats', 'corpus']);
-    expect(fake.globalCommands.map((command) => command.name)).toEqual([
+    expect(body.map((command) => command.name)).toEqual([
       'ask',
+      'read',
       'about',
       'help',
       'reindex',
       'stats',
       'corpus',
+      'Ask the article',
+    ]);
+    expect(fake.globalCommands.map((command) => command.name)).toEqual([
+      'ask',
+      'read',
+      'about',
+      'help',
+      'reindex',
+      'stats',
+      'corpus',
+      'Ask the article',
     ]);
 
-    for (const command of body) {
+    const slashCommands = body.filter((command) => command.type !== 3);
+    for (const command of slashCommands) {
       expect(Object.keys(command.name_localizations).sort()).toEqual(['zh-CN', 'zh-TW']);
       expect(Object.keys(command.description_localizations).sort()).toEqual(['zh-CN', 'zh-TW']);
       const names = [
@@ -91,7 +103,15 @@ describe('given the bot starts against Discord', () => {
       expect(command.contexts).toEqual([0, 1]); // servers and DMs with the bot
       expect(command.integration_types).toEqual([0]);
     }
-    const [askCommand, about, help, reindex] = body;
+    const [askCommand, about, help, reindex] = ['ask', 'about', 'help', 'reindex'].map((name) =>
+      body.find((command) => command.name === name),
+    );
+    const askTheArticle = body.find((command) => command.type === 3);
+    expect(askTheArticle).toMatchObject({
+      name: 'Ask the article',
+      name_localizations: { 'zh-CN': '问这篇文章', 'zh-TW': '問這篇文章' },
+      contexts: [0, 1],
+    });
     expect(askCommand!.name_localizations).toEqual({ 'zh-CN': '提问', 'zh-TW': '提問' });
     expect(help!.name_localizations).toEqual({ 'zh-CN': '帮助', 'zh-TW': '幫助' });
     expect(askCommand!.options).toMatchObject([

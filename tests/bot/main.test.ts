@@ -114,11 +114,13 @@ describe('given a running bot process', () => {
       expect(main.child.exitCode, 'the bot exited before it was ready').toBeNull();
       expect(fake.globalCommands.map((command) => command.name)).toEqual([
         'ask',
+        'read',
         'about',
         'help',
         'reindex',
         'stats',
         'corpus',
+        'Ask the article',
       ]);
 
       const state = await fake.sendInteraction({ name: 'ask', options: { question: '博通' } }).settled(15_000);
@@ -158,15 +160,17 @@ describe('given `npm run register`', () => {
 
     expect(code, register.stderr()).toBe(0);
     expect(register.stdout()).toBe(
-      `Registered /ask, /about, /help, /reindex, /stats, /corpus in the server ${fake.guildId}; they are available there now.\n`,
+      `Registered /ask, /read, /about, /help, /reindex, /stats, /corpus and the message command “Ask the article” in the server ${fake.guildId}; they are available there now.\n`,
     );
     expect(fake.guildCommands.get(fake.guildId)?.map((command) => command.name)).toEqual([
       'ask',
+      'read',
       'about',
       'help',
       'reindex',
       'stats',
       'corpus',
+      'Ask the article',
     ]);
     expect(fake.connectionCount).toBe(0);
   });

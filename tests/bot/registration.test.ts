@@ -34,11 +34,13 @@ describe('given DISCORD_GUILD_ID', () => {
     expect(puts).toHaveLength(1);
     expect(fake.guildCommands.get(fake.guildId)?.map((command) => command.name)).toEqual([
       'ask',
+      'read',
       'about',
       'help',
       'reindex',
       'stats',
       'corpus',
+      'Ask the article',
     ]);
     expect(fake.requestsTo('PUT', `/applications/${fake.applicationId}/commands`)).toHaveLength(0);
     expect(fake.globalCommands).toEqual([]);

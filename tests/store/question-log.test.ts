@@ -231,7 +231,7 @@ describe('given a database that cannot take a write', () => {
     try {
       log.recordQuestion(question({ answerId: 'lost' }));
       expect(() => log.flush()).not.toThrow();
-      expect(log.recordVote({ answerId: 'lost', userId: USER_ID, value: 1 })).toBe('unchanged');
+      expect(log.recordVote({ answerId: 'lost', userId: USER_ID, value: 1 })).toBe('failed');
     } finally {
       other.exec('ROLLBACK');
       other.close();

@@ -46,6 +46,7 @@ export function answer(results: AnswerPassage[], question = '什么是杰文斯�
     best: answered
       ? { dense: 1.2, lexical: 0, gap: 0, score: 1.2, relevant: true }
       : { dense: 0.3, lexical: 0, gap: 1, score: -0.2, relevant: false },
+    next: [],
   };
 }
 

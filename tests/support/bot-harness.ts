@@ -4,6 +4,7 @@ import type { Config } from '../../src/config/config.js';
 import type { Logger } from '../../src/logger.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import { createBot, type Bot } from '../../src/bot/bot.js';
+import type { QuestionLog } from '../../src/store/question-log.js';
 import type { FakeDiscord, JsonObject } from './fake-discord.js';
 import { capturingLogger, copyOfCorpus, tempDir, testConfig, type CapturedLogger } from './fixtures.js';
 
@@ -35,6 +36,10 @@ export interface StartBotOptions {
   waitForKnowledgeBase?: boolean;
   /** The captured log's level (default info). */
   logLevel?: string;
+  /** The question log, to read what was recorded; by default one in a temporary DATA_DIR. */
+  questionLog?: QuestionLog;
+  /** An index directory to reuse (a restart); a fresh one by default. */
+  indexDir?: string;
 }
 
 /**
@@ -50,7 +55,7 @@ export async function startBot(fake: FakeDiscord, options: StartBotOptions = {})
     DISCORD_API_URL: fake.apiUrl,
     ...(options.modelDir ? { EMBEDDING_MODEL: options.modelDir } : {}),
     CORPUS_PATH: corpusPath,
-    INDEX_DIR: await tempDir('index-'),
+    INDEX_DIR: options.indexDir ?? (await tempDir('index-')),
     MIN_SCORE: '0',
     ADMIN_USER_IDS: ADMIN_USER_ID,
     ...options.env,
@@ -62,6 +67,7 @@ export async function startBot(fake: FakeDiscord, options: StartBotOptions = {})
     config,
     logger: log.logger,
     openKnowledgeBase: open ? () => open(config, log.logger) : undefined,
+    questionLog: options.questionLog,
     clientOptions: fake.clientOptions(),
   });
   await bot.start();

@@ -1,6 +1,7 @@
 import { localizations, t } from '../i18n.js';
 import { answerQuestion, tooManyQuestions, validQuestion, type AnsweredQuestion } from '../questions.js';
 import { respond } from '../replies.js';
+import { askChoices } from '../suggestion-choices.js';
 import { commandBuilder, type SlashCommand } from './command.js';
 
 /** `/ask question:<text> private:<boolean>`: quotes the passages of the article that answer the question. */
@@ -15,7 +16,8 @@ export const ask: SlashCommand = {
           .setDescription(t('en', 'askQuestionDescription'))
           .setDescriptionLocalizations(localizations({ key: 'askQuestionDescription' }))
           .setRequired(true)
-          .setMaxLength(config.limits.maxQuestionLength),
+          .setMaxLength(config.limits.maxQuestionLength)
+          .setAutocomplete(true),
       )
       .addBooleanOption((option) =>
         option
@@ -49,11 +51,24 @@ export const ask: SlashCommand = {
           asker: { userId: interaction.user.id, guildId: interaction.guildId },
           receivedAt,
           questionLog: context.questionLog,
+          ephemeral,
         });
         return answered.payload;
       },
       { ephemeral, deferNow: context.knowledge.current === undefined },
     );
     answered?.recordDelivered();
+  },
+
+  /** Suggestions from memory as the question is typed; none while the index is still loading. */
+  async autocomplete(interaction, context) {
+    const knowledgeBase = context.knowledge.current;
+    if (!knowledgeBase) return [];
+    return askChoices(
+      knowledgeBase.manifest,
+      interaction.options.getFocused(),
+      context.language,
+      context.config.limits.maxQuestionLength,
+    );
   },
 };

@@ -14,7 +14,7 @@ import type { Config } from '../../config/config.js';
 import type { BotContext } from '../context.js';
 import { type COMMAND_NAMES, localizations, t, type Language, type MessageKey } from '../i18n.js';
 
-export type CommandName = 'ask' | 'about' | 'help' | 'reindex' | 'stats' | 'corpus';
+export type CommandName = 'ask' | 'read' | 'about' | 'help' | 'reindex' | 'stats' | 'corpus';
 
 /** What a command handler gets: the bot's context and the language to answer in. */
 export interface CommandContext extends BotContext {
