@@ -26,12 +26,20 @@ export interface Running {
  * directory (so a developer's .env cannot interfere) and with only the
  * settings given (not the parent's environment, which may hold a real token).
  */
-export async function runScript(script: string, args: string[], env: Record<string, string>): Promise<Running> {
+export async function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  options: {
+    /** In a process group of its own, so that `process.kill(-pid)` ends it with its children. */ detached?: boolean;
+  } = {},
+): Promise<Running> {
   const cwd = await tempDir('process-cwd-');
   const child = spawn(TSX, [path.join(PROJECT_ROOT, script), ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let stdout = '';
   let stderr = '';
