@@ -54,9 +54,18 @@ export function meanPoolNormalized(dims, values, attentionMask) {
 const PASS_COST_IN_TOKENS = 16;
 
 /**
+ * The most tokens (padding included) one pass may hold, unless a single text
+ * is longer. A pass's memory grows with rows × length² (attention), so 16
+ * paragraphs of 512 tokens took ~400 MiB more at once than one question; passes
+ * this long are compute-bound anyway, so cutting them costs next to nothing.
+ */
+export const MAX_TOKENS_PER_PASS = 2048;
+
+/**
  * Splits a batch into passes of similar-length texts, minimising the
  * estimated cost (passes × PASS_COST_IN_TOKENS + padded tokens) over
- * partitions of the texts sorted by length. Returns lists of indices.
+ * partitions of the texts sorted by length, none over MAX_TOKENS_PER_PASS.
+ * Returns lists of indices.
  *
  * @param {readonly number[]} lengths each text's length in tokens
  * @returns {number[][]}
@@ -69,6 +78,7 @@ export function passesFor(lengths) {
   for (let end = 1; end <= order.length; end++) {
     const longest = lengths[order[end - 1]];
     for (let first = 0; first < end; first++) {
+      if (end - first > 1 && (end - first) * longest > MAX_TOKENS_PER_PASS) continue;
       const cost = best[first] + PASS_COST_IN_TOKENS + (end - first) * longest;
       if (cost < best[end]) {
         best[end] = cost;

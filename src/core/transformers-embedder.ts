@@ -30,8 +30,10 @@ export interface TransformersEmbedderOptions {
   /** Where hub models are downloaded from (HF_ENDPOINT); the Hugging Face hub by default. */
   hubEndpoint?: string;
   /**
-   * onnxruntime's CPU memory arena: faster passes, but memory a long batch took
-   * is kept for later ones (docs/performance.md#memory). On by default.
+   * onnxruntime's CPU memory arena. Off by default: with it, the memory the
+   * longest pass ever took stays with the process (about 400 MiB more after an
+   * index build of the article), and questions were not measurably faster
+   * (docs/performance.md#memory).
    */
   cpuMemArena?: boolean;
   /** Told how a download of the model proceeds (only when it is not in the cache yet). */
@@ -142,7 +144,7 @@ export class TransformersEmbedder implements Embedder {
     const settings = {
       directory: this.directory,
       quantized: this.options.quantized,
-      cpuMemArena: this.options.cpuMemArena ?? true,
+      cpuMemArena: this.options.cpuMemArena ?? false,
     };
     const child = fork(modelProcessPath, [JSON.stringify(settings)], {
       // Typed arrays cross the channel as binary, not as JSON lists of numbers.
