@@ -1,5 +1,6 @@
 import {
   DiscordAPIError,
+  HTTPError,
   MessageFlags,
   RESTJSONErrorCodes,
   type ChatInputCommandInteraction,
@@ -10,6 +11,7 @@ import type { Logger } from '../logger.js';
 import { t, type Language, type MessageKey, type MessageParams } from './i18n.js';
 import { NO_MENTIONS } from './replies.js';
 import { DISCORD_LIMITS, truncatePlain } from './discord-limits.js';
+import { questionSourceOf, reportQuestion } from './question-events.js';
 
 /**
  * An expected problem the user can do something about (an empty or too long
@@ -101,6 +103,12 @@ export async function replyWithError(target: Target, error: unknown, context: Er
   const { logger, language } = context;
   const where = describe(target);
   const expected = asUserFacing(error);
+  const source = questionSourceOf(target);
+  // A reply Discord refused was for a question already counted when it was answered.
+  if (source && !(error instanceof DiscordAPIError || error instanceof HTTPError)) {
+    const outcome = expected ? (expected.key === 'rateLimited' ? 'rate_limited' : 'refused') : 'failed';
+    reportQuestion({ source, outcome });
+  }
   if (expected) {
     logger.info({ ...where, problem: expected.key }, 'told the user about a problem they can fix');
   } else if (isUndeliverable(error)) {

@@ -72,7 +72,10 @@ export async function handleMessage(message: Message, context: BotContext): Prom
       await message.channel.sendTyping().catch(() => undefined);
     }
     const knowledgeBase = await context.knowledge.whenReady();
-    await replyToMessage(message, await answerQuestion(knowledgeBase, question, { language, echoQuestion: false }));
+    await replyToMessage(
+      message,
+      await answerQuestion(knowledgeBase, question, { language, echoQuestion: false, source: request.source }),
+    );
   } catch (error) {
     await replyWithError(message, error, { logger: context.logger, language });
   }

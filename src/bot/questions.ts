@@ -5,6 +5,7 @@ import type { Language } from './i18n.js';
 import type { Admission, SlidingWindowLimiter } from './rate-limit.js';
 import { formatAnswer } from './answer-format.js';
 import type { ReplyPayload } from './discord-limits.js';
+import { reportQuestion, type QuestionSource } from './question-events.js';
 
 /** Discord's mention syntax: users, roles, channels, @everyone and @here. */
 const MENTIONS = /<@[!&]?\d{17,20}>|<#\d{17,20}>|@(?:everyone|here)\b/g;
@@ -44,11 +45,18 @@ export function tooManyQuestions(
 export async function answerQuestion(
   knowledgeBase: KnowledgeBase,
   question: string,
-  options: { language: Language; echoQuestion: boolean },
+  options: { language: Language; echoQuestion: boolean; source: QuestionSource },
 ): Promise<ReplyPayload> {
+  const started = performance.now();
   const answer = await knowledgeBase.ask(withoutMentions(question));
   const { documents } = knowledgeBase.manifest.corpus;
   const sections = documents.flatMap((document) => document.sections);
   // Echoed as written, mentions included: they are shown, never pinged.
-  return formatAnswer({ ...answer, question }, { ...options, sections, multipleDocuments: documents.length > 1 });
+  const reply = formatAnswer(
+    { ...answer, question },
+    { ...options, sections, multipleDocuments: documents.length > 1 },
+  );
+  const outcome = answer.answered ? 'answered' : 'declined';
+  reportQuestion({ source: options.source, outcome, seconds: (performance.now() - started) / 1000 });
+  return reply;
 }

@@ -43,6 +43,7 @@ export const ask: SlashCommand = {
         answerQuestion(await context.knowledge.whenReady(), question, {
           language: context.language,
           echoQuestion: true,
+          source: 'slash',
         }),
       { ephemeral, deferNow: context.knowledge.current === undefined },
     );
