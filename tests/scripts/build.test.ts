@@ -41,6 +41,7 @@ describe('given `npm run build`', () => {
   it('then every TypeScript file of src/ is compiled and every other file is copied beside it', () => {
     const source = path.join(PROJECT_ROOT, 'src');
     for (const file of filesUnder(source)) {
+      if (file.endsWith('.d.ts')) continue; // declarations only: nothing to run
       const relative = path.relative(source, file);
       expect(existsSync(path.join(OUT, relative.replace(/\.ts$/, '.js'))), relative).toBe(true);
     }
