@@ -20,7 +20,7 @@ export default tseslint.config(
     languageOptions: {
       globals: globals.node,
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'src/core/*.mjs', 'scripts/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'src/core/*.mjs', 'scripts/*.mjs', 'bench/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
