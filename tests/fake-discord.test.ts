@@ -24,6 +24,7 @@ async function loginReady(c: Client): Promise<void> {
 
 /** Answers every chat-input interaction with deferReply() + editReply(). */
 function answerWithDeferThenEdit(c: Client, content: (i: ChatInputCommandInteraction) => string): void {
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- discord.js drops a handler's promise; a test's failure surfaces as an unhandled rejection
   c.on(Events.InteractionCreate, async (interaction: Interaction) => {
     if (!interaction.isChatInputCommand()) return;
     try {
@@ -128,6 +129,7 @@ describe('fake Discord with a real discord.js Client', () => {
 
   it('given an ephemeral reply with an embed, when the bot replies directly, then flags 64 and the embed are recorded', async () => {
     await loginReady(client);
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- discord.js drops a handler's promise; a test's failure surfaces as an unhandled rejection
     client.on(Events.InteractionCreate, async (i) => {
       if (!i.isChatInputCommand()) return;
       await i.reply({ embeds: [{ description: 'x'.repeat(100) }], flags: MessageFlags.Ephemeral });
@@ -146,6 +148,7 @@ describe('fake Discord with a real discord.js Client', () => {
     await loginReady(client);
     let responseMessageId: string | undefined;
     let followUpId: string | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- discord.js drops a handler's promise; a test's failure surfaces as an unhandled rejection
     client.on(Events.InteractionCreate, async (i) => {
       if (!i.isChatInputCommand()) return;
       const res = await i.reply({
@@ -189,6 +192,7 @@ describe('fake Discord with a real discord.js Client', () => {
   it('given a reply longer than 2000 characters, when the bot sends it, then the fake rejects it like Discord (50035)', async () => {
     await loginReady(client);
     const errors: unknown[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- discord.js drops a handler's promise; a test's failure surfaces as an unhandled rejection
     client.on(Events.InteractionCreate, async (i) => {
       if (!i.isChatInputCommand()) return;
       await i.reply({ content: 'y'.repeat(2001) }).catch((e: unknown) => errors.push(e));
@@ -204,6 +208,7 @@ describe('fake Discord with a real discord.js Client', () => {
   it('given a DM from a new user in an unseen channel, when the bot replies with message.reply, then the reply is POSTed to that DM channel', async () => {
     await loginReady(client);
     const seen: Message[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- discord.js drops a handler's promise; a test's failure surfaces as an unhandled rejection
     client.on(Events.MessageCreate, async (message) => {
       if (message.author.bot) return;
       seen.push(message);
@@ -303,6 +308,7 @@ describe('fake Discord with a real discord.js Client', () => {
   it('given a callback that always fails with 500, when the bot defers, then the error surfaces to the handler without crashing the client', async () => {
     await loginReady(client);
     const errors: unknown[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- discord.js drops a handler's promise; a test's failure surfaces as an unhandled rejection
     client.on(Events.InteractionCreate, async (i) => {
       if (!i.isChatInputCommand()) return;
       await i.deferReply().catch((e: unknown) => errors.push(e));

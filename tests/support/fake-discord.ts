@@ -439,7 +439,7 @@ function validateMessageBody(
       (Array.isArray(b.components) && b.components.length > 0) ||
       (Array.isArray(b.sticker_ids) && b.sticker_ids.length > 0) ||
       (Array.isArray(b.attachments) && b.attachments.length > 0) ||
-      b.poll != null;
+      (b.poll !== null && b.poll !== undefined);
     if (!hasContent && !hasOther) return new HttpError(400, errorBody(50006, 'Cannot send an empty message'));
   }
   return null;
@@ -1295,6 +1295,7 @@ export class FakeDiscord {
   }
 
   private makeHandle(internal: InteractionInternal): InteractionHandle {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the handle's functions are called without a receiver
     const fake = this;
     let done: Promise<InteractionState> | null = null;
     const settled = (timeoutMs?: number, settleMs?: number): Promise<InteractionState> => {
@@ -1584,7 +1585,7 @@ export class FakeDiscord {
 
   private notify(): void {
     for (const w of [...this.waiters]) {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = w.check();
       } catch (e) {
