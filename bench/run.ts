@@ -211,6 +211,7 @@ async function main(): Promise<void> {
     },
     sections: results,
     targets,
+    ...(results.startup ? { footprint: results.startup.data.footprint as BenchReport['footprint'] } : {}),
   };
   // The results first: if the page cannot be rendered, they are kept, and `--render` can try again.
   await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);

@@ -70,6 +70,11 @@ export interface BenchReport {
   /** The sections this run did, by name. */
   sections: Record<string, SectionReport>;
   targets: Target[];
+  /**
+   * The bot's memory after start-up and 50 questions, and after a burst of 64
+   * (MiB; the startup section's, when it ran).
+   */
+  footprint?: { totalRssMiB: number; botRssMiB: number; modelRssMiB: number; afterBurstRssMiB: number };
 }
 
 /** A full run: every section, at full size. Only a full run replaces docs/performance.md unless asked (--write-docs). */

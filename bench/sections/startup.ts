@@ -6,6 +6,7 @@ import type { BenchContext } from '../lib/context.js';
 import { verdict, type Section, type SectionResult } from '../lib/section.js';
 import { median } from '../lib/stats.js';
 import { count, met, mib, ms, ratio, seconds, type Table } from '../lib/table.js';
+import { measureMemory, MEMORY_FIGURES } from './startup-memory.js';
 
 const FIGURES = [
   'passages',
@@ -28,6 +29,7 @@ const FIGURES = [
   'processStart',
   'warmEmbedded',
   'warmVerdict',
+  ...MEMORY_FIGURES,
 ] as const;
 type Figure = (typeof FIGURES)[number];
 
@@ -102,6 +104,9 @@ export const startupSection: Section<Figure> = {
     const single = buildSummary(1);
 
     // --- Start-up in fresh processes: rebuild (empty INDEX_DIR) vs warm (the persisted index).
+    // --- Memory: the compiled bot with its model process, part by part, and compiled against tsx.
+    const memory = await measureMemory(context);
+
     const probe = (indexDir: string) =>
       runChild<StartupProbeResult>(
         new URL('../startup-probe.ts', import.meta.url),
@@ -225,8 +230,9 @@ export const startupSection: Section<Figure> = {
       ],
     };
     return {
-      tables: [indexing, startup],
+      tables: [indexing, startup, ...memory.tables],
       figures: {
+        ...memory.figures,
         passages: count(batched.passages),
         windows: count(batched.windows),
         rounds: String(rounds),
@@ -249,6 +255,7 @@ export const startupSection: Section<Figure> = {
         warmVerdict: verdict(warmEmbedded === 0),
       },
       targets: [
+        ...memory.targets,
         {
           section: 'startup',
           name: 'passages re-embedded on a warm start',
@@ -257,7 +264,13 @@ export const startupSection: Section<Figure> = {
           met: warmEmbedded === 0,
         },
       ],
-      data: { rounds, indexing: { batched, single, builds }, startup: { rebuild, persisted, runs: { cold, warm } } },
+      data: {
+        rounds,
+        footprint: memory.footprint,
+        memory: memory.data,
+        indexing: { batched, single, builds },
+        startup: { rebuild, persisted, runs: { cold, warm } },
+      },
     };
   },
 };

@@ -19,6 +19,7 @@ import type { BotContext, KnowledgeSource } from './context.js';
 import { UserFacingError } from './errors.js';
 import { handleInteraction } from './interactions.js';
 import { handleMessage } from './message-handler.js';
+import { startMonitoring, type Monitoring } from './monitoring.js';
 import { describeDiscordFailure, inviteUrl } from './onboarding.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { registerCommands } from './register.js';
@@ -232,8 +233,10 @@ export function createBot(options: BotOptions): Bot {
       );
   }
 
+  let monitoring: Monitoring | undefined;
   let starting: Promise<void> | undefined;
   async function connect(): Promise<void> {
+    monitoring = await startMonitoring(config, client, knowledge, logger);
     loadKnowledgeBase();
     const clientReady = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {
@@ -269,6 +272,7 @@ export function createBot(options: BotOptions): Bot {
     await withTimeout(Promise.allSettled([...inFlight]), STOP_GRACE_MS);
     if (inFlight.size > 0) logger.warn({ unfinished: inFlight.size }, 'stopping with replies still in flight');
     await client.destroy();
+    await monitoring?.stop();
     questionLog.close();
     if (current) await withTimeout(current.close(), STOP_GRACE_MS);
   }

@@ -1,4 +1,4 @@
-import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type Message } from 'discord.js';
+import { DiscordAPIError, HTTPError, MessageFlags, RESTJSONErrorCodes, type Message } from 'discord.js';
 import { CorpusEditError } from '../core/corpus-edit-error.js';
 import { EmptyQuestionError } from '../core/knowledge-base.js';
 import { corpusProblemMessage } from './corpus-problems.js';
@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { t, type Language, type MessageKey, type MessageParams } from './i18n.js';
 import { NO_MENTIONS, type AnswerableInteraction } from './replies.js';
 import { DISCORD_LIMITS, truncatePlain } from './discord-limits.js';
+import { questionSourceOf, reportQuestion } from './question-events.js';
 
 /**
  * An expected problem the user can do something about (an empty or too long
@@ -108,6 +109,12 @@ export async function replyWithError(target: Target, error: unknown, context: Er
   const { logger, language } = context;
   const where = describe(target);
   const expected = asUserFacing(error);
+  const source = questionSourceOf(target);
+  // A reply Discord refused was for a question already counted when it was answered.
+  if (source && !(error instanceof DiscordAPIError || error instanceof HTTPError)) {
+    const outcome = expected ? (expected.key === 'rateLimited' ? 'rate_limited' : 'refused') : 'failed';
+    reportQuestion({ source, outcome });
+  }
   if (expected) {
     logger.info({ ...where, problem: expected.key }, 'told the user about a problem they can fix');
   } else if (isUndeliverable(error)) {

@@ -1,4 +1,4 @@
-import { scriptConverter } from '../core/script-converter.js';
+import { scriptConverter, traditionalCharacters, unsharedScriptConverter } from '../core/script-converter.js';
 
 /**
  * The languages the bot speaks. Traditional Chinese is not a second table:
@@ -375,12 +375,20 @@ export const COMMAND_NAMES = {
   paragraph: '段落',
 } as const;
 
-const toTraditional = scriptConverter('cn', 'tw');
+// The phrase-level converter's dictionaries take ~60 MiB: it converts the fixed texts once, here, and is not kept.
+const [traditional, traditionalNames] = ((toTraditional: (text: string) => string) => [
+  Object.fromEntries(Object.entries(simplified).map(([key, text]) => [key, toTraditional(text)])) as Record<
+    MessageKey,
+    string
+  >,
+  Object.fromEntries(Object.entries(COMMAND_NAMES).map(([name, text]) => [name, toTraditional(text)])) as Record<
+    keyof typeof COMMAND_NAMES,
+    string
+  >,
+])(unsharedScriptConverter('cn', 'tw'));
 const toSimplified = scriptConverter('tw', 'cn');
-
-const traditional = Object.fromEntries(
-  Object.entries(simplified).map(([key, text]) => [key, toTraditional(text)]),
-) as Record<MessageKey, string>;
+// Which script a text is in: character by character is enough to count what would change.
+const toTraditionalCharacters = traditionalCharacters();
 
 const tables: Record<Language, Record<MessageKey, string>> = {
   en: english,
@@ -404,8 +412,8 @@ export function localizations(text: { key: MessageKey } | { name: keyof typeof C
   'zh-CN': string;
   'zh-TW': string;
 } {
-  const zh = 'key' in text ? simplified[text.key] : COMMAND_NAMES[text.name];
-  return { 'zh-CN': zh, 'zh-TW': toTraditional(zh) };
+  if ('key' in text) return { 'zh-CN': simplified[text.key], 'zh-TW': traditional[text.key] };
+  return { 'zh-CN': COMMAND_NAMES[text.name], 'zh-TW': traditionalNames[text.name] };
 }
 
 /** The language of a Discord locale (`interaction.locale`): Chinese for zh-*, English otherwise. */
@@ -433,7 +441,7 @@ function differingCharacters(left: string, right: string): number {
  */
 export function languageOfText(text: string): Language {
   if (!HAN.test(text)) return 'en';
-  return differingCharacters(text, toSimplified(text)) > differingCharacters(text, toTraditional(text))
+  return differingCharacters(text, toSimplified(text)) > differingCharacters(text, toTraditionalCharacters(text))
     ? 'zh-Hant'
     : 'zh-Hans';
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Answer, KnowledgeBase } from '../core/knowledge-base.js';
 import { stripInvisible } from '../core/normalize.js';
 import { articleTopics } from '../core/suggestions.js';
@@ -8,6 +9,7 @@ import { answerComponents } from './components/answer-components.js';
 import type { ReplyPayload } from './discord-limits.js';
 import { UserFacingError } from './errors.js';
 import type { Language } from './i18n.js';
+import { reportQuestion } from './question-events.js';
 import type { Admission, SlidingWindowLimiter } from './rate-limit.js';
 
 export type { QuestionSource } from '../store/question-log.js';
@@ -103,6 +105,7 @@ export async function answerQuestion(
   options: QuestionOptions,
 ): Promise<AnsweredQuestion> {
   const answerId = newAnswerId();
+  const started = performance.now();
   const answer = await knowledgeBase.ask(withoutMentions(question), { more: MORE_PASSAGES });
   const { manifest } = knowledgeBase;
   const { documents } = manifest.corpus;
@@ -123,6 +126,11 @@ export async function answerQuestion(
     askerId: options.asker.userId,
     ephemeral: options.ephemeral,
     topics: answer.answered ? [] : articleTopics(manifest, 3),
+  });
+  reportQuestion({
+    source: options.source,
+    outcome: answer.answered ? 'answered' : 'declined',
+    seconds: (performance.now() - started) / 1000,
   });
   return {
     answerId,

@@ -25,6 +25,8 @@ export interface Config {
     /** True when `model` names a local directory: nothing is ever fetched then. */
     isLocalDirectory: boolean;
     cacheDir: string;
+    /** Where hub models are downloaded from (HF_ENDPOINT): the hub or a mirror. */
+    hubEndpoint: string;
     quantized: boolean;
     queryPrefix: string;
     passagePrefix: string;
@@ -52,6 +54,11 @@ export interface Config {
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
     format: 'auto' | 'json' | 'pretty';
+  };
+  /** The /metrics and /healthz server; off when `port` is undefined. */
+  metrics: {
+    port: number | undefined;
+    host: string;
   };
 }
 
@@ -112,6 +119,7 @@ export function parseConfig(env: Environment, cwd = process.cwd()): Config {
       model: isLocalDirectory ? resolve(model) : model,
       isLocalDirectory,
       cacheDir: resolve(values.MODEL_CACHE_DIR),
+      hubEndpoint: values.HF_ENDPOINT.replace(/\/+$/, ''),
       quantized: values.MODEL_QUANTIZED,
       queryPrefix: values.QUERY_PREFIX ?? prefixes.query,
       passagePrefix: values.PASSAGE_PREFIX ?? prefixes.passage,
@@ -135,6 +143,10 @@ export function parseConfig(env: Environment, cwd = process.cwd()): Config {
     log: {
       level: values.LOG_LEVEL,
       format: values.LOG_FORMAT,
+    },
+    metrics: {
+      port: values.METRICS_PORT,
+      host: values.METRICS_HOST,
     },
   };
 }

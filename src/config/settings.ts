@@ -31,6 +31,7 @@ export const SETTING_GROUPS = [
   'Limits',
   'Question log',
   'Logs',
+  'Monitoring',
 ] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
@@ -144,6 +145,17 @@ export const SETTINGS = {
     summary: 'where downloaded models are cached',
     comment: ['Where downloaded models are cached.'],
     schema: z.string(),
+  },
+  HF_ENDPOINT: {
+    group: 'Embedding model',
+    default: 'https://huggingface.co',
+    summary:
+      'where models are downloaded from: the Hugging Face hub or a mirror of it, e.g. `https://hf-mirror.com` ([operations](docs/operations.md#downloading-the-model))',
+    comment: [
+      'Where models are downloaded from: the Hugging Face hub, or a mirror with its URL layout',
+      '(<endpoint>/<model>/resolve/main/<file>), e.g. https://hf-mirror.com where the hub is unreachable.',
+    ],
+    schema: z.string().trim().url('expected a URL such as https://hf-mirror.com'),
   },
   MODEL_QUANTIZED: {
     group: 'Embedding model',
@@ -264,6 +276,21 @@ export const SETTINGS = {
     summary: '`pretty` on a terminal, JSON otherwise; or force `json` / `pretty`',
     comment: ['auto (pretty on a terminal, JSON otherwise), json or pretty.'],
     schema: z.enum(['auto', 'json', 'pretty']),
+  },
+  METRICS_PORT: {
+    group: 'Monitoring',
+    defaultLabel: 'off',
+    summary:
+      'serve `/metrics` (Prometheus) and `/healthz` on this port; see [operations](docs/operations.md#metrics-and-health)',
+    comment: ['Serve /metrics (Prometheus) and /healthz on this port. Unset: no HTTP server at all.'],
+    schema: integer(1, 65535),
+  },
+  METRICS_HOST: {
+    group: 'Monitoring',
+    default: '127.0.0.1',
+    summary: 'the address `/metrics` and `/healthz` listen on (`0.0.0.0` for every interface)',
+    comment: ['The address METRICS_PORT listens on: loopback only unless you say otherwise (0.0.0.0: all).'],
+    schema: z.string().trim().min(1, 'expected a host name or an IP address'),
   },
 } satisfies Record<string, Setting>;
 

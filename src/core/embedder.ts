@@ -29,6 +29,10 @@ export interface Embedder {
   /** Token counts including the prefix and special tokens, as the model will see them. */
   countTokens(texts: readonly string[], kind: EmbeddingKind): Promise<number[]>;
   close(): Promise<void>;
+  /** For a model run in a process of its own: how many times it was started again after it died. */
+  readonly restarts?: number;
+  /** For a model run in a process of its own: that process's id while it runs. */
+  readonly modelProcessId?: number;
 }
 
 /** Where the time of one `embed` call went (for the benchmark; milliseconds). */

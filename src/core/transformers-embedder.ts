@@ -5,10 +5,19 @@ import { performance } from 'node:perf_hooks';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ModelLoadError, type Embedder, type EmbeddingKind, type EmbedTimings, type ModelInfo } from './embedder.js';
+import {
+  cachedModelDirectory,
+  DEFAULT_HUB_ENDPOINT,
+  downloadModel,
+  isDownloadComplete,
+  type DownloadProgress,
+} from './model-download.js';
 
 /**
- * The transformers.js embedder: the model runs in a child process, so a
- * forward pass never blocks the event loop, and is started again if it dies.
+ * The embedder of transformers.js models: named, fetched and cached as
+ * transformers.js does it (model-download.ts), run by onnxruntime in a child
+ * process (embedding-process.mjs), so a forward pass never blocks the event
+ * loop, and started again if it dies.
  */
 
 export interface TransformersEmbedderOptions {
@@ -18,6 +27,17 @@ export interface TransformersEmbedderOptions {
   quantized: boolean;
   queryPrefix: string;
   passagePrefix: string;
+  /** Where hub models are downloaded from (HF_ENDPOINT); the Hugging Face hub by default. */
+  hubEndpoint?: string;
+  /**
+   * onnxruntime's CPU memory arena. Off by default: with it, the memory the
+   * longest pass ever took stays with the process (about 400 MiB more after an
+   * index build of the article), and questions were not measurably faster
+   * (docs/performance.md#memory).
+   */
+  cpuMemArena?: boolean;
+  /** Told how a download of the model proceeds (only when it is not in the cache yet). */
+  onDownloadProgress?: (progress: DownloadProgress) => void;
 }
 
 interface ModelProcessError {
@@ -49,11 +69,11 @@ function fingerprintOf(options: TransformersEmbedderOptions): string {
   return `dir:${hash.digest('hex').slice(0, 16)}`;
 }
 
-function explainLoadFailure(options: TransformersEmbedderOptions, error: ModelProcessError): ModelLoadError {
-  const offlineHint =
-    'To run without network access, put a transformers.js model directory (config.json, tokenizer.json, ' +
-    'tokenizer_config.json, onnx/model_quantized.onnx) on this machine and set EMBEDDING_MODEL to its path, ' +
-    'e.g. EMBEDDING_MODEL=./models/multilingual-e5-small.';
+function explainLoadFailure(
+  options: TransformersEmbedderOptions,
+  directory: string,
+  error: ModelProcessError,
+): ModelLoadError {
   const detail = error.cause ? `${error.message} (${error.cause})` : error.message;
   if (options.isLocalDirectory) {
     return new ModelLoadError(
@@ -62,26 +82,30 @@ function explainLoadFailure(options: TransformersEmbedderOptions, error: ModelPr
         `onnx/${options.quantized ? 'model_quantized' : 'model'}.onnx).`,
     );
   }
-  const notFound = /could not locate|not found|404|401|unauthori[sz]ed/i.test(detail);
-  const reason = notFound
-    ? `the model hub has no such model (check the id; the default is Xenova/multilingual-e5-small)`
-    : `it could not be downloaded from the model hub (${detail})`;
-  return new ModelLoadError(`The embedding model "${options.model}" cannot be loaded: ${reason}. ${offlineHint}`);
+  return new ModelLoadError(
+    `The embedding model "${options.model}" was downloaded into ${directory} but cannot be loaded: ${detail}. ` +
+      'Delete that directory and download it again (npm run download-model).',
+  );
 }
 
 /**
- * transformers.js feature extraction (mean pooling, normalised) in a child
- * process. A model process that died is started again on the next call.
+ * Feature extraction (mean pooling, normalised) in a child process. A model
+ * process that died is started again on the next call.
  */
 export class TransformersEmbedder implements Embedder {
   private process: ChildProcess | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
+  /** The model's local directory: the configured one, or the cache's once downloaded. */
+  private directory: string;
+  private starts = 0;
 
   private constructor(
     private readonly options: TransformersEmbedderOptions,
     public readonly info: ModelInfo,
-  ) {}
+  ) {
+    this.directory = options.isLocalDirectory ? options.model : cachedModelDirectory(options.cacheDir, options.model);
+  }
 
   static async load(options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
     const embedder = new TransformersEmbedder(options, {
@@ -93,18 +117,34 @@ export class TransformersEmbedder implements Embedder {
       quantized: options.quantized,
       fingerprint: fingerprintOf(options),
     });
+    await embedder.ensureDownloaded();
     const loaded = (await embedder.start()) as { dimensions: number; maxTokens: number };
     embedder.info.dimensions = loaded.dimensions;
     embedder.info.maxTokens = loaded.maxTokens;
     return embedder;
   }
 
+  /** A hub model is used from the cache once it arrived whole (no network then); downloaded first otherwise. */
+  private async ensureDownloaded(): Promise<void> {
+    const { options } = this;
+    if (options.isLocalDirectory || isDownloadComplete(this.directory, options.quantized)) return;
+    this.directory = await downloadModel(
+      {
+        model: options.model,
+        cacheDir: options.cacheDir,
+        quantized: options.quantized,
+        endpoint: options.hubEndpoint ?? DEFAULT_HUB_ENDPOINT,
+      },
+      options.onDownloadProgress,
+    );
+  }
+
   private start(): Promise<unknown> {
+    this.starts++;
     const settings = {
-      model: this.options.model,
-      isLocalDirectory: this.options.isLocalDirectory,
-      cacheDir: this.options.cacheDir,
+      directory: this.directory,
       quantized: this.options.quantized,
+      cpuMemArena: this.options.cpuMemArena ?? false,
     };
     const child = fork(modelProcessPath, [JSON.stringify(settings)], {
       // Typed arrays cross the channel as binary, not as JSON lists of numbers.
@@ -156,7 +196,11 @@ export class TransformersEmbedder implements Embedder {
       },
       (error: Error & { detail?: ModelProcessError }) => {
         child.kill();
-        throw explainLoadFailure(this.options, error.detail ?? { name: error.name, message: error.message });
+        throw explainLoadFailure(
+          this.options,
+          this.directory,
+          error.detail ?? { name: error.name, message: error.message },
+        );
       },
     );
   }
@@ -222,6 +266,11 @@ export class TransformersEmbedder implements Embedder {
     if (texts.length === 0) return [];
     await this.ensureRunning();
     return (await this.call('count', { texts: this.prefixed(texts, kind) })) as number[];
+  }
+
+  /** How many times the model process was started again after it died. */
+  get restarts(): number {
+    return Math.max(0, this.starts - 1);
   }
 
   /** The model process's id while it runs (for measuring its memory). */

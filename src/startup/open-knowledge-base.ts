@@ -3,6 +3,21 @@ import type { Embedder } from '../core/embedder.js';
 import { TransformersEmbedder } from '../core/transformers-embedder.js';
 import { KnowledgeBase, type KnowledgeBaseOptions, type ProgressListener } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
+import type { DownloadProgress } from '../core/model-download.js';
+
+/** A download in the log: a line when a file starts and at each quarter of it. */
+function downloadLogger(logger: Logger, endpoint: string): (progress: DownloadProgress) => void {
+  let lastFile = '';
+  let lastQuarter = -1;
+  return ({ file, loaded, total }) => {
+    const quarter = total > 0 ? Math.floor((loaded / total) * 4) : 0;
+    if (file === lastFile && quarter === lastQuarter) return;
+    if (file !== lastFile) logger.info({ file, endpoint }, 'downloading the embedding model');
+    else logger.info({ file, loaded, total }, 'downloading the embedding model');
+    lastFile = file;
+    lastQuarter = quarter;
+  };
+}
 
 /** Loads the configured embedding model (in its own process). */
 export async function loadConfiguredEmbedder(config: Config, logger: Logger): Promise<TransformersEmbedder> {
@@ -11,9 +26,11 @@ export async function loadConfiguredEmbedder(config: Config, logger: Logger): Pr
     model: config.embedding.model,
     isLocalDirectory: config.embedding.isLocalDirectory,
     cacheDir: config.embedding.cacheDir,
+    hubEndpoint: config.embedding.hubEndpoint,
     quantized: config.embedding.quantized,
     queryPrefix: config.embedding.queryPrefix,
     passagePrefix: config.embedding.passagePrefix,
+    onDownloadProgress: downloadLogger(logger, config.embedding.hubEndpoint),
   });
   logger.info(
     { model: embedder.info.id, dimensions: embedder.info.dimensions, maxTokens: embedder.info.maxTokens },

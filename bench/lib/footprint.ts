@@ -1,0 +1,159 @@
+import { execFile, fork } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { FootprintProbeInput, FootprintProbeResult, ProcessMemory } from '../footprint-probe.js';
+import { runChild } from './child.js';
+import type { BenchContext } from './context.js';
+import { REPOSITORY_ROOT } from './model.js';
+import { median } from './stats.js';
+
+/**
+ * The bot's memory as an operator would see it: the compiled bot (`npm start`)
+ * against a loopback Discord with the benchmark's model and a persisted index,
+ * its process and its model process together; what it is made of, part by
+ * part; and its start-up, compiled against tsx.
+ */
+
+const MAIN_COMPILED = path.join(REPOSITORY_ROOT, 'dist', 'bot', 'main.js');
+const MAIN_SOURCE = path.join(REPOSITORY_ROOT, 'src', 'bot', 'main.ts');
+const TSX_CLI = path.join(REPOSITORY_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+export const SEQUENTIAL_QUESTIONS = 50;
+export const BURST_QUESTIONS = 64;
+export const TARGET_AFTER_QUESTIONS_MIB = 400;
+export const TARGET_AFTER_BURST_MIB = 550;
+
+const MIB = 1024 * 1024;
+export const toMiB = (bytes: number) => Number((bytes / MIB).toFixed(1));
+
+/** The parts measured one by one, with what each is, in table order. */
+export const MEMORY_PARTS = [
+  { part: 'discord.js', process: 'bot', what: 'discord.js imported and a client made (no connection)' },
+  { part: 'bot modules', process: 'bot', what: "the bot's own compiled modules (dist/bot), imported" },
+  { part: 'opencc', process: 'bot', what: 'OpenCC: the traditional → simplified dictionaries (three converters)' },
+  { part: 'jieba', process: 'bot', what: "jieba's segmenter with its dictionary (349,046 words)" },
+  { part: 'word-ranks', process: 'bot', what: 'word ranks: jieba and SUBTLEX-US frequency lists, top 20,000 kept' },
+  { part: 'hnswlib', process: 'bot', what: 'hnswlib-node imported' },
+  { part: 'pino', process: 'bot', what: 'the logger (pino)' },
+  { part: 'prom-client', process: 'bot', what: 'prom-client with the Node defaults (only with METRICS_PORT)' },
+  { part: 'onnxruntime-node', process: 'model', what: 'onnxruntime-node imported' },
+  { part: 'onnxruntime session', process: 'model', what: 'the model loaded from its file path (arena off)' },
+  { part: 'tokenizer', process: 'model', what: "Hugging Face's tokenizer (tokenizers) with tokenizer.json" },
+  {
+    part: 'transformers.js tokenizer',
+    process: 'model',
+    what: 'for comparison: transformers.js’ tokenizer of the same file (no longer loaded)',
+  },
+] as const;
+
+export interface PartMemory {
+  part: string;
+  process: string;
+  what: string;
+  /** RSS growth when the part is loaded alone into a fresh process, after a full GC (median of the rounds). */
+  bytes: number;
+}
+
+export interface FootprintMeasurement {
+  rounds: number;
+  /** The first start on an empty INDEX_DIR: the index is built (the model process's peak shows what that takes). */
+  rebuild: FootprintProbeResult;
+  compiled: FootprintProbeResult[];
+  tsx: FootprintProbeResult[];
+  parts: PartMemory[];
+  /** A fresh node process doing nothing, after a full GC. */
+  nodeBaseline: number;
+}
+
+function botEnv(context: BenchContext, indexDir: string): Record<string, string> {
+  return {
+    EMBEDDING_MODEL: context.model.embedder.model,
+    MODEL_CACHE_DIR: context.model.embedder.cacheDir,
+    CORPUS_PATH: context.corpusPath,
+    INDEX_DIR: indexDir,
+    // Every question is answered with the top passages, as in the rest of the benchmark.
+    MIN_SCORE: '0',
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+  };
+}
+
+function measurePart(part: string, modelDir: string): Promise<{ before: number; after: number; node: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      path.join(REPOSITORY_ROOT, 'bench', 'memory-parts-probe.mjs'),
+      [part, path.join(REPOSITORY_ROOT, 'dist'), modelDir],
+      { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    );
+    let result: { before: number; after: number; node: number } | undefined;
+    child.on('message', (message) => (result = message as typeof result));
+    child.on('error', reject);
+    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${part}: probe exited with ${code}`))));
+  });
+}
+
+/** Sums of the two processes. */
+export const total = (memory: { bot: ProcessMemory; model: ProcessMemory }) => memory.bot.rss + memory.model.rss;
+
+export async function measureFootprint(context: BenchContext): Promise<FootprintMeasurement> {
+  // `npm start` runs dist/: build it if the sources changed since the last build.
+  await promisify(execFile)(process.execPath, [path.join(REPOSITORY_ROOT, 'scripts', 'build.mjs'), '--if-stale']);
+  const rounds = context.quick ? 1 : 3;
+  const questions = context.questions;
+  const indexDir = await context.tempDir('footprint-index-');
+  const probe = (command: string[], startOnly: boolean) =>
+    runChild<FootprintProbeResult>(
+      new URL('../footprint-probe.ts', import.meta.url),
+      {
+        command,
+        env: botEnv(context, indexDir),
+        questions,
+        sequential: SEQUENTIAL_QUESTIONS,
+        burst: BURST_QUESTIONS,
+        startOnly,
+      } satisfies FootprintProbeInput,
+      { timeoutMs: 600_000 },
+    );
+
+  const rebuild = await probe([MAIN_COMPILED], true);
+  const compiled: FootprintProbeResult[] = [];
+  const tsx: FootprintProbeResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Alternating which goes first, so that a slow spell of the machine hits both alike.
+    const order = round % 2 === 0 ? ['compiled', 'tsx'] : ['tsx', 'compiled'];
+    for (const which of order) {
+      if (which === 'compiled') compiled.push(await probe([MAIN_COMPILED], false));
+      else tsx.push(await probe([TSX_CLI, MAIN_SOURCE], true));
+    }
+  }
+
+  const parts: PartMemory[] = [];
+  const baselines: number[] = [];
+  for (const { part, process, what } of MEMORY_PARTS) {
+    const deltas: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const measured = await measurePart(part, context.model.embedder.model);
+      deltas.push(measured.after - measured.before);
+      baselines.push(measured.node);
+    }
+    parts.push({ part, process, what, bytes: median(deltas) });
+  }
+  return { rounds, rebuild, compiled, tsx, parts, nodeBaseline: median(baselines) };
+}
+
+/** The median of each figure over the runs. */
+export function medianRun(runs: FootprintProbeResult[]) {
+  const of = (pick: (run: FootprintProbeResult) => number) => median(runs.map(pick));
+  const memory = (pick: (run: FootprintProbeResult) => { bot: ProcessMemory; model: ProcessMemory } | undefined) => ({
+    bot: { rss: of((run) => pick(run)?.bot.rss ?? 0), peak: of((run) => pick(run)?.bot.peak ?? 0) },
+    model: { rss: of((run) => pick(run)?.model.rss ?? 0), peak: of((run) => pick(run)?.model.peak ?? 0) },
+  });
+  return {
+    readyMs: of((run) => run.readyMs),
+    firstLogMs: of((run) => run.firstLogMs),
+    burstMs: of((run) => run.burstMs ?? 0),
+    startup: memory((run) => run.startup),
+    afterQuestions: memory((run) => run.afterQuestions),
+    afterBurst: memory((run) => run.afterBurst),
+  };
+}

@@ -1,0 +1,72 @@
+// What one part of the bot or of the model process costs in resident memory:
+// a fresh `node --expose-gc` process loads that part alone (from the compiled
+// build in dist/, as `npm start` runs it) and reports its RSS before and after,
+// both after a full GC. Run by bench/lib/memory-parts.ts; reports over IPC.
+// Plain JavaScript, so that no TypeScript loader is in the figures.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [part, distDir, modelDir] = process.argv.slice(2);
+const dist = (file) => pathToFileURL(path.join(distDir, file)).href;
+
+function rss() {
+  globalThis.gc();
+  globalThis.gc();
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+}
+
+/** Each part: what loading it means, as the bot or the model process does it. */
+const PARTS = {
+  // The bot process.
+  'discord.js': async () => {
+    const { Client, GatewayIntentBits } = await import('discord.js');
+    return new Client({ intents: [GatewayIntentBits.Guilds] });
+  },
+  pino: async () => (await import(dist('logger.js'))).createLogger({ level: 'info', format: 'json' }),
+  opencc: async () => (await import(dist('core/normalize.js'))).normalizeText('英偉達的晶片'),
+  jieba: async () => (await import(dist('core/lexical.js'))).warmUpSegmenter(),
+  'word-ranks': async () => (await import(dist('core/relevance/specificity.js'))).loadWordRanks(),
+  hnswlib: async () => import('hnswlib-node'),
+  'prom-client': async () => {
+    const { collectDefaultMetrics, Registry } = await import('prom-client');
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    return registry.metrics();
+  },
+  'bot modules': async () => import(dist('bot/bot.js')),
+  // The model process.
+  'onnxruntime-node': async () => import('onnxruntime-node'),
+  'onnxruntime session': async () => {
+    const ort = (await import('onnxruntime-node')).default;
+    const before = rss();
+    const session = await ort.InferenceSession.create(path.join(modelDir, 'onnx', 'model_quantized.onnx'), {
+      executionProviders: ['cpu'],
+      enableCpuMemArena: false,
+    });
+    globalThis.keep = session;
+    return { before };
+  },
+  tokenizer: async () => {
+    const { Tokenizer } = await import('tokenizers');
+    const before = rss();
+    globalThis.keep = Tokenizer.fromFile(path.join(modelDir, 'tokenizer.json'));
+    return { before };
+  },
+  'transformers.js tokenizer': async () => {
+    const { AutoTokenizer, env } = await import('@xenova/transformers');
+    env.allowRemoteModels = false;
+    env.localModelPath = path.dirname(modelDir) + path.sep;
+    env.useFSCache = false;
+    const before = rss();
+    globalThis.keep = await AutoTokenizer.from_pretrained(path.basename(modelDir));
+    return { before };
+  },
+};
+
+const before = rss();
+const result = await PARTS[part]();
+globalThis.keep ??= result;
+const after = rss();
+// A part that needs its library first (a session needs onnxruntime) measures from after that import.
+process.send({ part, before: result?.before ?? before, after, node: before }, () => process.exit(0));

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { Status, type Client } from 'discord.js';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { KnowledgeSource } from './context.js';
+import { onQuestion } from './question-events.js';
+
+/**
+ * The bot's metrics in Prometheus' format (prom-client): questions by source
+ * and outcome, answer latency, the model process, the gateway and the index,
+ * beside Node's defaults (memory, event-loop lag, GC, handles). Everything is
+ * read when scraped, except the questions, which are counted as they finish.
+ */
+export interface BotMetrics {
+  registry: Registry;
+  /** Whether the bot can answer: the index is loaded and the gateway connected. */
+  health(): { healthy: boolean; indexLoaded: boolean; gatewayConnected: boolean };
+  /** Stops counting questions. */
+  close(): void;
+}
+
+const PREFIX = 'article_bot_';
+
+/** VmRSS of a process, from /proc (Linux); undefined where that cannot be read. */
+function residentBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  // Per shard: the manager's own status stays "ready" once it was, through reconnects and after a destroy.
+  const gatewayConnected = () =>
+    client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
+
+  const questions = new Counter({
+    name: `${PREFIX}questions_total`,
+    help: 'Questions by source (slash, dm, mention) and outcome (answered, declined, refused, rate_limited, failed).',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: `${PREFIX}answer_duration_seconds`,
+    help: 'From asking the core to the formatted reply, for answered and declined questions.',
+    labelNames: ['source'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const stopCounting = onQuestion(({ source, outcome, seconds }) => {
+    questions.inc({ source, outcome });
+    if (seconds !== undefined) latency.observe({ source }, seconds);
+  });
+
+  let countedRestarts = 0;
+  new Counter({
+    name: `${PREFIX}model_process_restarts_total`,
+    help: 'Times the embedding model process died and was started again.',
+    registers: [registry],
+    collect() {
+      const restarts = knowledge.current?.embedder.restarts ?? 0;
+      if (restarts > countedRestarts) this.inc(restarts - countedRestarts);
+      countedRestarts = Math.max(countedRestarts, restarts);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}model_process_resident_memory_bytes`,
+    help: "Resident memory of the embedding model's process (Linux; absent while it is not running).",
+    registers: [registry],
+    collect() {
+      this.reset();
+      const bytes = residentBytes(knowledge.current?.embedder.modelProcessId);
+      if (bytes !== undefined) this.set(bytes);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}gateway_connected`,
+    help: "1 while the connection to Discord's gateway is up (ready), 0 otherwise.",
+    registers: [registry],
+    collect() {
+      this.set(gatewayConnected() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}gateway_ping_seconds`,
+    help: 'Round trip of the last gateway heartbeat (absent until one was acknowledged).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (client.ws.ping >= 0) this.set(client.ws.ping / 1000);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}index_passages`,
+    help: 'Passages in the index being served (0 while it loads).',
+    registers: [registry],
+    collect() {
+      this.set(knowledge.current?.manifest.passages.length ?? 0);
+    },
+  });
+
+  return {
+    registry,
+    health() {
+      const indexLoaded = knowledge.current !== undefined;
+      const connected = gatewayConnected();
+      return { healthy: indexLoaded && connected, indexLoaded, gatewayConnected: connected };
+    },
+    close: stopCounting,
+  };
+}

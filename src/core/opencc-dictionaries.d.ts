@@ -1,0 +1,10 @@
+// opencc-js exports its dictionaries as modules (`opencc-js/dict/<name>`) without types:
+// each is one string of `source target|source target|…` entries.
+declare module 'opencc-js/dict/STCharacters' {
+  const dictionary: string;
+  export default dictionary;
+}
+declare module 'opencc-js/dict/TWVariants' {
+  const dictionary: string;
+  export default dictionary;
+}
