@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { silentLogger } from '../logger.js';
-import { loadCorpus, type Passage } from './corpus.js';
+import { EmptyQuestionError, type Answer, type AskOptions, type IndexReport, type ReindexReport } from './answer.js';
+import { loadCorpus } from './corpus.js';
 import type { Embedder } from './embedder.js';
 import { buildSnapshot, type IndexBuildOptions, type ProgressListener } from './index-builder.js';
 import {
@@ -17,16 +18,11 @@ import { toSimplifiedScript } from './normalize.js';
 import { QueryBatcher } from './query-batcher.js';
 import type { RelevanceEvidence } from './relevance/decision.js';
 import { barInForce, judgePassages, type BarInForce } from './relevance/judge.js';
-import {
-  candidateCount,
-  highlightSentences,
-  rankPassages,
-  type Highlight,
-  type RankerMode,
-  type RankedPassage,
-} from './retrieval.js';
+import { candidateCount, highlightSentences, rankPassages, type RankedPassage } from './retrieval.js';
 
 export type { BuildPhase, BuildProgress, ProgressListener } from './index-builder.js';
+export type { Answer, AnswerPassage, AskOptions, IndexReport, NextPassage, ReindexReport } from './answer.js';
+export { EmptyQuestionError } from './answer.js';
 
 export interface KnowledgeBaseOptions extends IndexBuildOptions {
   corpusPath: string;
@@ -37,82 +33,7 @@ export interface KnowledgeBaseOptions extends IndexBuildOptions {
   batchQueries?: boolean;
 }
 
-export interface AnswerPassage {
-  rank: number;
-  /** Relevance, 0–1: cosine similarity of the question to the passage's best window. */
-  score: number;
-  /** Share of the question's informative words the passage contains, 0–1 (0 when not matched lexically). */
-  coverage: number;
-  passage: Passage;
-  /** The sentence(s) that best answer the question, as ranges of `passage.text`. */
-  highlights: Highlight[];
-  /** Why the passage is quoted: its evidence under the decision rule. */
-  evidence: RelevanceEvidence;
-}
-
-export interface Answer {
-  question: string;
-  /** Whether any passage is relevant enough to quote; when false, `results` is empty. */
-  answered: boolean;
-  /** The top-k passages that are relevant enough to quote, best first. */
-  results: AnswerPassage[];
-  /** The dense bar in force (calibrated for the model, or MIN_SCORE). */
-  bar: BarInForce;
-  /** The strongest evidence among the ranked passages, answered or not (for logs and diagnostics). */
-  best: RelevanceEvidence;
-  /**
-   * The passages ranked after the quoted ones, best first, up to `more` of
-   * them (the ones among the top k that were not relevant enough come first,
-   * in their place): the next page of the same ranking, and the closest
-   * passage of a declined question.
-   */
-  next: NextPassage[];
-}
-
-export interface AskOptions {
-  k?: number;
-  mode?: RankerMode;
-  /** How many of the passages ranked after the quoted ones to return too, as `next` (default 0). */
-  more?: number;
-}
-
-/** A passage the ranking placed after the quoted ones, with why it was not quoted. */
-export interface NextPassage {
-  passage: Passage;
-  /** Cosine of its best window, 0–1 (0 when the dense ranker did not retrieve it). */
-  score: number;
-  evidence: RelevanceEvidence;
-}
-
-export interface IndexReport {
-  /** How the index came to be served: loaded as persisted, or built (and why). */
-  action: 'loaded' | 'built';
-  reason: string;
-  passages: number;
-  windows: number;
-  /** Windows embedded by this call: 0 on a warm start. */
-  embedded: number;
-  /** Windows whose vectors a build took from the embedding cache instead: 0 on a warm start. */
-  reused: number;
-  durationMs: number;
-  builtAt: string;
-}
-
-export interface ReindexReport extends IndexReport {
-  previousPassages: number;
-  added: number;
-  removed: number;
-  changed: number;
-}
-
 const NO_EVIDENCE: RelevanceEvidence = { dense: 0, lexical: 0, gap: 0, score: 0, relevant: false };
-
-export class EmptyQuestionError extends Error {
-  constructor() {
-    super('The question is empty.');
-    this.name = 'EmptyQuestionError';
-  }
-}
 
 /**
  * The retrieval core: owns the served index snapshot, answers questions from
