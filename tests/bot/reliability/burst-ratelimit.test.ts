@@ -18,8 +18,12 @@ import {
   type InstrumentedEmbedder,
 } from '../../support/reliability.js';
 
-/** A short heartbeat, so that a stalled event loop shows within a burst of a few seconds. */
-const HEARTBEAT_MS = 100;
+/**
+ * A short heartbeat, so that a stalled event loop shows within a burst of a few seconds; not so short
+ * that a busy machine's ordinary scheduling delay (the fake and the bot share one event loop) misses an ACK
+ * and discord.js replaces the connection as a zombie.
+ */
+const HEARTBEAT_MS = 200;
 const RATE_LIMIT_COUNT = 3;
 const RATE_LIMIT_WINDOW_SECONDS = 3;
 const BURST = 100;
