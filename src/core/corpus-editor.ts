@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { syncDirectory, writeDurably } from './durable-files.js';
 import path from 'node:path';
 import { isDocumentFileName, parseDocument, stripBoilerplate } from './corpus.js';
 import { CorpusEditError } from './corpus-edit-error.js';
@@ -34,15 +35,6 @@ export function checkDocumentName(name: string): string {
     SAFE_NAME.test(name);
   if (!safe) throw new CorpusEditError({ kind: 'badName', name });
   return name;
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**
@@ -106,13 +98,7 @@ export class CorpusEditor {
       const target = path.join(this.corpusPath, name);
       const upload = this.workFile('upload');
       const backup = existing ? this.workFile('replaced') : undefined;
-      const handle = await open(upload, 'wx');
-      try {
-        await handle.writeFile(text, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeDurably(upload, text, 'wx');
       if (existing && backup) await rename(path.join(this.corpusPath, existing), backup);
       await rename(upload, target);
       await syncDirectory(this.corpusPath);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, truncate } from 'node:fs/promises';
+import { writeDurably } from './durable-files.js';
 import path from 'node:path';
 import type { ModelInfo } from './embedder.js';
 
@@ -152,13 +153,7 @@ export class EmbeddingCache {
     await mkdir(path.dirname(this.file), { recursive: true });
     const bytes = Buffer.concat([this.header(), ...[...kept].map((key) => this.record(key, this.vectors.get(key)!))]);
     const temporary = `${this.file}.${process.pid}.tmp`;
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.write(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeDurably(temporary, bytes);
     await rename(temporary, this.file);
     for (const key of [...this.vectors.keys()]) if (!kept.has(key)) this.vectors.delete(key);
     this.validBytes = bytes.length;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { syncDirectory, syncFile, writeDurably } from './durable-files.js';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { CorpusDocument, Passage } from './corpus.js';
@@ -119,29 +120,6 @@ export function createVectorIndex(
   });
   index.setEf(parameters.efSearch);
   return index;
-}
-
-async function writeDurably(file: string, data: Buffer | string): Promise<void> {
-  await writeFile(file, data);
-  await syncFile(file);
-}
-
-async function syncFile(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 export interface WriteHooks {
