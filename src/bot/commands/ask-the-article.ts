@@ -6,8 +6,8 @@ import {
 } from 'discord.js';
 import { UserFacingError } from '../errors.js';
 import { localizations, t } from '../i18n.js';
-import { answerQuestion, tooManyQuestions, validQuestion, type AnsweredQuestion } from '../questions.js';
-import { respond } from '../replies.js';
+import { answerInteraction } from '../interaction-answers.js';
+import { tooManyQuestions, validQuestion } from '../questions.js';
 import { cutCleanly } from '../suggestion-choices.js';
 import type { MessageCommand } from './command.js';
 
@@ -34,24 +34,10 @@ export const askTheArticle: MessageCommand = {
     if (!text) throw new UserFacingError('messageHasNoText');
     // A long message is asked by its beginning rather than refused: the asker did not write it as a question.
     const question = validQuestion(cutCleanly(text, context.config.limits.maxQuestionLength, false), Infinity);
-    const receivedAt = Date.now();
-    let answered: AnsweredQuestion | undefined;
-    await respond(
+    await answerInteraction(
       interaction,
-      async () => {
-        answered = await answerQuestion(await context.knowledge.whenReady(), question, {
-          language: context.language,
-          echoQuestion: true,
-          source: 'context-menu',
-          asker: { userId: interaction.user.id, guildId: interaction.guildId },
-          ephemeral: true,
-          receivedAt,
-          questionLog: context.questionLog,
-        });
-        return answered.payload;
-      },
-      { ephemeral: true, deferNow: context.knowledge.current === undefined },
+      { question, source: 'context-menu', ephemeral: true, receivedAt: Date.now() },
+      context,
     );
-    answered?.recordDelivered();
   },
 };

@@ -1,6 +1,6 @@
 import { localizations, t } from '../i18n.js';
-import { answerQuestion, tooManyQuestions, validQuestion, type AnsweredQuestion } from '../questions.js';
-import { respond } from '../replies.js';
+import { answerInteraction } from '../interaction-answers.js';
+import { tooManyQuestions, validQuestion } from '../questions.js';
 import { askChoices } from '../suggestion-choices.js';
 import { commandBuilder, type SlashCommand } from './command.js';
 
@@ -40,24 +40,7 @@ export const ask: SlashCommand = {
       context.config.limits.maxQuestionLength,
     );
     const ephemeral = interaction.options.getBoolean('private') ?? false;
-    let answered: AnsweredQuestion | undefined;
-    await respond(
-      interaction,
-      async () => {
-        answered = await answerQuestion(await context.knowledge.whenReady(), question, {
-          language: context.language,
-          echoQuestion: true,
-          source: 'slash',
-          asker: { userId: interaction.user.id, guildId: interaction.guildId },
-          receivedAt,
-          questionLog: context.questionLog,
-          ephemeral,
-        });
-        return answered.payload;
-      },
-      { ephemeral, deferNow: context.knowledge.current === undefined },
-    );
-    answered?.recordDelivered();
+    await answerInteraction(interaction, { question, source: 'slash', ephemeral, receivedAt }, context);
   },
 
   /** Suggestions from memory as the question is typed; none while the index is still loading. */

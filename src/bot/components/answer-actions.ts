@@ -6,7 +6,8 @@ import type { ComponentHandler, CommandContext } from '../commands/command.js';
 import type { ActionRow, ReplyPayload } from '../discord-limits.js';
 import { UserFacingError } from '../errors.js';
 import { t } from '../i18n.js';
-import { answerQuestion, tooManyQuestions, type AnsweredQuestion } from '../questions.js';
+import { answerInteraction } from '../interaction-answers.js';
+import { tooManyQuestions } from '../questions.js';
 import { NO_MENTIONS, respond } from '../replies.js';
 import { exampleQuestion } from './answer-components.js';
 import { ANSWER_PREFIX, decodeCustomId, splitRefs, type AnswerAction, type ComponentState } from './custom-ids.js';
@@ -88,26 +89,8 @@ async function askExample(interaction: MessageComponentInteraction, topic: strin
   const admission = context.questionLimiter.take(interaction.user.id);
   if (!admission.allowed) throw tooManyQuestions(admission, context.questionLimiter);
   const question = exampleQuestion(topic, context.language);
-  const receivedAt = Date.now();
-  let answered: AnsweredQuestion | undefined;
-  await respond(
-    interaction,
-    async () => {
-      answered = await answerQuestion(await context.knowledge.whenReady(), question, {
-        language: context.language,
-        echoQuestion: true,
-        // An example question is asked as a slash command would ask it.
-        source: 'slash',
-        asker: { userId: interaction.user.id, guildId: interaction.guildId },
-        ephemeral: true,
-        receivedAt,
-        questionLog: context.questionLog,
-      });
-      return answered.payload;
-    },
-    { ephemeral: true, deferNow: context.knowledge.current === undefined },
-  );
-  answered?.recordDelivered();
+  // An example question is asked as a slash command would ask it.
+  await answerInteraction(interaction, { question, source: 'slash', ephemeral: true, receivedAt: Date.now() }, context);
 }
 
 /** The buttons and select menu under answers (see answer-components.ts for what each one is). */
