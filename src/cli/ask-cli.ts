@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { readConfig } from '../config/config.js';
 import { configuredLogger } from '../startup/configured-logger.js';
 import { openKnowledgeBase } from '../startup/open-knowledge-base.js';
 import { runProgram } from '../startup/run-program.js';
 import { answerToJson, answerToText } from './format-answer.js';
 import { progressPrinter } from './progress.js';
+import { parseCommandLine } from './command-line.js';
 
 const USAGE = `Usage: npm run ask -- [--json] [--k N] "<question>"
 
@@ -13,26 +13,19 @@ Answers a question from the article by quoting the most relevant paragraphs.
   --k N    how many paragraphs to return (1–10, default TOP_K or 3)`;
 
 runProgram(async () => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: process.argv.slice(2),
+  const commandLine = parseCommandLine(
+    {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
         k: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+    },
+    USAGE,
+  );
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const { values, positionals } = commandLine.parsed;
   const question = positionals.join(' ').trim();
   const k = values.k === undefined ? undefined : Number(values.k);
   if (!question || (k !== undefined && !(Number.isInteger(k) && k >= 1 && k <= 10))) {

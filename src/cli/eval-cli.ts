@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { readConfig } from '../config/config.js';
 import { evaluate } from '../core/evaluation/evaluate.js';
 import { DEFAULT_QUESTIONS_FILE, loadQuestions } from '../core/evaluation/questions.js';
@@ -7,6 +6,7 @@ import { openKnowledgeBase } from '../startup/open-knowledge-base.js';
 import { runProgram } from '../startup/run-program.js';
 import { formatMisses, formatReport } from './eval-report.js';
 import { progressPrinter } from './progress.js';
+import { parseCommandLine } from './command-line.js';
 
 const USAGE = `Usage: npm run eval -- [--json] [--misses] [--questions FILE]
 
@@ -20,26 +20,19 @@ and all questions.
   --questions FILE the question set (default: the project's own, src/core/evaluation/questions.json)`;
 
 runProgram(async () => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: process.argv.slice(2),
+  const commandLine = parseCommandLine(
+    {
       options: {
         json: { type: 'boolean', default: false },
         misses: { type: 'boolean', default: false },
         questions: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+    },
+    USAGE,
+  );
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const { values } = commandLine.parsed;
   const questions = await loadQuestions(values.questions ?? DEFAULT_QUESTIONS_FILE);
 
   const config = readConfig();

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { renderQuestionsPerDay } from '../charts/questions-per-day.js';
 import { readConfig } from '../config/config.js';
 import { configuredLogger } from '../startup/configured-logger.js';
 import { openQuestionLog } from '../startup/open-question-log.js';
 import { runProgram } from '../startup/run-program.js';
 import { statsToText } from './stats-text.js';
+import { parseCommandLine } from './command-line.js';
 
 const USAGE = `Usage: npm run stats -- [--days N] [--json] [--chart FILE]
 
@@ -15,26 +15,19 @@ The question log's report (DATA_DIR), as /stats shows it on Discord.
   --chart FILE  also write the chart of questions per day to FILE (PNG)`;
 
 runProgram(async () => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: process.argv.slice(2),
+  const commandLine = parseCommandLine(
+    {
       options: {
         days: { type: 'string', default: '7' },
         json: { type: 'boolean', default: false },
         chart: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+    },
+    USAGE,
+  );
+  if ('exitCode' in commandLine) return commandLine.exitCode;
+  const { values } = commandLine.parsed;
   const days = Number(values.days);
   if (!/^\d+$/.test(values.days) || days < 1 || days > 3650) {
     process.stderr.write(`--days must be a whole number from 1 to 3650\n\n${USAGE}\n`);
