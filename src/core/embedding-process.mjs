@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
 import { Tokenizer } from 'tokenizers';
 import { meanPoolNormalized, passesFor } from './embedding-math.mjs';
+import { compactUnigram } from './unigram-tokenizer.mjs';
 
 /** @type {{ directory: string, quantized: boolean, cpuMemArena: boolean }} */
 const settings = JSON.parse(process.argv[2] ?? '{}');
@@ -62,11 +63,13 @@ async function load() {
   }
   const config = readJson(path.join(settings.directory, 'config.json'));
   const tokenizerConfig = readJson(path.join(settings.directory, 'tokenizer_config.json')) ?? {};
-  const tokenizer = Tokenizer.fromFile(path.join(settings.directory, 'tokenizer.json'));
+  const tokenizerFile = path.join(settings.directory, 'tokenizer.json');
+  // A SentencePiece Unigram vocabulary (e5's) is held compactly; any other tokenizer is `tokenizers`' own.
+  const tokenizer = compactUnigram(tokenizerFile) ?? Tokenizer.fromFile(tokenizerFile);
   // Padding and truncation are done here, as transformers.js did them (truncation cuts the
   // ids, the closing special token included), so the ids are the ones indexes were built from.
-  tokenizer.disablePadding();
-  tokenizer.disableTruncation();
+  tokenizer.disablePadding?.();
+  tokenizer.disableTruncation?.();
   const padToken = tokenText(tokenizerConfig.pad_token);
   const session = await ort.InferenceSession.create(weightsFile(), {
     executionProviders: ['cpu'],
@@ -81,6 +84,8 @@ async function load() {
     needsTokenTypes: session.inputNames.includes('token_type_ids'),
   };
   const probe = await embed(['probe']);
+  // Reading the tokenizer's file left tens of MiB of garbage that a quiet process might keep for hours.
+  globalThis.gc?.();
   return {
     dimensions: probe.dimensions,
     maxTokens: maxTokensOf(tokenizerConfig, config),

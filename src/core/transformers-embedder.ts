@@ -149,8 +149,11 @@ export class TransformersEmbedder implements Embedder {
     const child = fork(modelProcessPath, [JSON.stringify(settings)], {
       // Typed arrays cross the channel as binary, not as JSON lists of numbers.
       serialization: 'advanced',
-      // No inherited loaders or inspector flags: the model process is plain JavaScript.
-      execArgv: [],
+      // No inherited loaders or inspector flags: the model process is plain JavaScript. Its own
+      // JavaScript is a thin layer around onnxruntime, so V8 may favour memory over speed (a young
+      // generation of ~1 MiB rather than ~32), and it collects once after loading the garbage that
+      // parsing the tokenizer's file left, rather than keep it for hours.
+      execArgv: ['--expose-gc', '--optimize-for-size'],
       // stdout belongs to `ask --json`: whatever the model library prints goes to stderr.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
