@@ -48,6 +48,14 @@ const PARTS = {
     return { before };
   },
   tokenizer: async () => {
+    const { compactUnigram } = await import(dist('core/unigram-tokenizer.mjs'));
+    const { Tokenizer } = await import('tokenizers');
+    const before = rss();
+    const file = path.join(modelDir, 'tokenizer.json');
+    globalThis.keep = compactUnigram(file) ?? Tokenizer.fromFile(file);
+    return { before };
+  },
+  'tokenizers tokenizer': async () => {
     const { Tokenizer } = await import('tokenizers');
     const before = rss();
     globalThis.keep = Tokenizer.fromFile(path.join(modelDir, 'tokenizer.json'));

@@ -38,7 +38,16 @@ export const MEMORY_PARTS = [
   { part: 'prom-client', process: 'bot', what: 'prom-client with the Node defaults (only with METRICS_PORT)' },
   { part: 'onnxruntime-node', process: 'model', what: 'onnxruntime-node imported' },
   { part: 'onnxruntime session', process: 'model', what: 'the model loaded from its file path (arena off)' },
-  { part: 'tokenizer', process: 'model', what: "Hugging Face's tokenizer (tokenizers) with tokenizer.json" },
+  {
+    part: 'tokenizer',
+    process: 'model',
+    what: "the tokenizer: the Unigram vocabulary held compactly, tokenizers' normalizer and pre-tokenizer",
+  },
+  {
+    part: 'tokenizers tokenizer',
+    process: 'model',
+    what: "for comparison: tokenizers' own tokenizer of the same file (no longer loaded for a Unigram model)",
+  },
   {
     part: 'transformers.js tokenizer',
     process: 'model',

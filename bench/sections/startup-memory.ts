@@ -40,6 +40,7 @@ export const MEMORY_FIGURES = [
   'partWordRanks',
   'partSession',
   'partTokenizer',
+  'partTokenizersTokenizer',
   'partXenovaTokenizer',
 ] as const;
 export type MemoryFigure = (typeof MEMORY_FIGURES)[number];
@@ -186,6 +187,7 @@ export async function measureMemory(context: BenchContext): Promise<{
     partWordRanks: part('word-ranks'),
     partSession: part('onnxruntime session'),
     partTokenizer: part('tokenizer'),
+    partTokenizersTokenizer: part('tokenizers tokenizer'),
     partXenovaTokenizer: part('transformers.js tokenizer'),
   };
   const targets: Target[] = [
