@@ -400,6 +400,28 @@ const COMMON_WORDS = [
   'article',
 ];
 
+/** XLM-R's post-processor as tokenizer.json writes it: `<s> A </s>`, and `<s> A </s></s> B </s>` for pairs. */
+export const XLM_ROBERTA_POST_PROCESSOR = {
+  type: 'TemplateProcessing',
+  single: [
+    { SpecialToken: { id: '<s>', type_id: 0 } },
+    { Sequence: { id: 'A', type_id: 0 } },
+    { SpecialToken: { id: '</s>', type_id: 0 } },
+  ],
+  pair: [
+    { SpecialToken: { id: '<s>', type_id: 0 } },
+    { Sequence: { id: 'A', type_id: 0 } },
+    { SpecialToken: { id: '</s>', type_id: 0 } },
+    { SpecialToken: { id: '</s>', type_id: 0 } },
+    { Sequence: { id: 'B', type_id: 0 } },
+    { SpecialToken: { id: '</s>', type_id: 0 } },
+  ],
+  special_tokens: {
+    '<s>': { id: '<s>', ids: [0], tokens: ['<s>'] },
+    '</s>': { id: '</s>', ids: [2], tokens: ['</s>'] },
+  },
+};
+
 function buildTokenizerFiles(vocabSize: number, maxLength: number): { tokenizer: string; config: string } {
   const pieces: Array<[string, number]> = SPECIALS.map((s) => [s, 0]);
   const seen = new Set<string>(SPECIALS);
@@ -437,26 +459,7 @@ function buildTokenizerFiles(vocabSize: number, maxLength: number): { tokenizer:
     added_tokens: [...SPECIALS.map((s, i) => special(i, s)), special(maskId, MASK)],
     normalizer: null,
     pre_tokenizer: { type: 'Metaspace', replacement: '▁', add_prefix_space: true, prepend_scheme: 'always' },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [
-        { SpecialToken: { id: '<s>', type_id: 0 } },
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: '</s>', type_id: 0 } },
-      ],
-      pair: [
-        { SpecialToken: { id: '<s>', type_id: 0 } },
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: '</s>', type_id: 0 } },
-        { SpecialToken: { id: '</s>', type_id: 0 } },
-        { Sequence: { id: 'B', type_id: 0 } },
-        { SpecialToken: { id: '</s>', type_id: 0 } },
-      ],
-      special_tokens: {
-        '<s>': { id: '<s>', ids: [0], tokens: ['<s>'] },
-        '</s>': { id: '</s>', ids: [2], tokens: ['</s>'] },
-      },
-    },
+    post_processor: XLM_ROBERTA_POST_PROCESSOR,
     decoder: { type: 'Metaspace', replacement: '▁', add_prefix_space: true, prepend_scheme: 'always' },
     model: { type: 'Unigram', unk_id: 3, vocab: pieces, byte_fallback: false },
   };

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from 'tokenizers';
 import { afterAll, describe, expect, it } from 'vitest';
+import { XLM_ROBERTA_POST_PROCESSOR } from '../../bench/e5-shape-model.js';
 import { compactUnigram } from '../../src/core/unigram-tokenizer.mjs';
 import { ARTICLE_TEXT, removeTempDirs, tempDir } from '../support/fixtures.js';
 
@@ -83,25 +84,7 @@ function unigramTokenizer(options: { byteFallback?: boolean } = {}) {
       ],
     },
     pre_tokenizer: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [
-        { SpecialToken: { id: '<s>', type_id: 0 } },
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: '</s>', type_id: 0 } },
-      ],
-      pair: [
-        { SpecialToken: { id: '<s>', type_id: 0 } },
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: '</s>', type_id: 0 } },
-        { Sequence: { id: 'B', type_id: 0 } },
-        { SpecialToken: { id: '</s>', type_id: 0 } },
-      ],
-      special_tokens: {
-        '<s>': { id: '<s>', ids: [0], tokens: ['<s>'] },
-        '</s>': { id: '</s>', ids: [2], tokens: ['</s>'] },
-      },
-    },
+    post_processor: XLM_ROBERTA_POST_PROCESSOR,
     decoder: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
     model: { type: 'Unigram', unk_id: 3, vocab, byte_fallback: options.byteFallback ?? false },
   };
