@@ -111,7 +111,7 @@ function computeLexicalTerms(text: string): string[] {
  * The informative words of a question (precise segmentation, no stop words,
  * no lone Han characters): what "covering the question" is measured against.
  */
-export function questionWords(text: string): string[] {
+function questionWords(text: string): string[] {
   const words = jieba()
     .cut(normalizeText(text), true)
     .map((word) => word.trim())

@@ -1,5 +1,4 @@
 import type { Passage } from './corpus.js';
-import type { ModelInfo } from './embedder.js';
 import type { IndexSnapshot } from './index-store.js';
 import { lexicalTerms, type LexicalHit } from './lexical.js';
 import { splitSentences } from './windows.js';
@@ -126,32 +125,6 @@ export function rankPassages(
     )
     .slice(0, options.limit);
 }
-
-/**
- * The dense similarity above which a passage is taken to answer the question,
- * per model family. e5 models place even unrelated text around 0.75–0.8 by
- * design (their training temperature compresses cosines), so their bar sits
- * high, at 0.82 (from e5's published score range: the model cannot be
- * downloaded in the offline checkout where the rest was measured). Other
- * models get 0.5: on the tiny test model it declines every off-topic and most
- * near-topic questions of the eval set (0.45 let two near-topic ones through).
- * Run `npm run eval` with the model you deploy and set MIN_SCORE if its
- * decline rates are off. The dense bar is one of two ways to be answered; see
- * {@link MIN_LEXICAL_COVERAGE}.
- */
-export function defaultRelevanceThreshold(model: ModelInfo): number {
-  if (/(^|[^a-z0-9])e5([^a-z0-9]|$)/i.test(model.id)) return 0.82;
-  return 0.5;
-}
-
-/**
- * The lexical way to be answered, whatever the model: a quoted passage
- * contains at least this share of the question's (idf-weighted) informative
- * words. Off-topic questions share almost none (at most 0.15 on the eval
- * set), while names, numbers and most questions using the article's words
- * reach 0.25–1. Paraphrases that share fewer words must clear the dense bar.
- */
-export const MIN_LEXICAL_COVERAGE = 0.25;
 
 /** A character range of a passage's text. */
 export interface Highlight {

@@ -1,10 +1,4 @@
 /** A piece of a passage that fits the model's token window. */
-export interface PassageWindow {
-  /** Index into the passage table. */
-  passage: number;
-  text: string;
-}
-
 /** Sentence ends in Chinese and Western text; the delimiter stays with its sentence. */
 const SENTENCE = /[^。！？!?；;\n]+(?:[。！？!?；;]+[”」』）)]*|\n|$)/g;
 

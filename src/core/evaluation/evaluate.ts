@@ -12,13 +12,7 @@ export interface Evaluable {
   ask(question: string): Promise<Answer>;
 }
 
-export interface QuestionOutcome {
-  id: string;
-  lang: Language;
-  question: string;
-  gold: number[];
-  scope?: Scope;
-  split?: Split;
+export interface QuestionOutcome extends EvalQuestion {
   /** Paragraph numbers in ranked order, per ranker. */
   rankings: Record<RankerMode, number[]>;
   answered: boolean;
