@@ -65,7 +65,8 @@ async function load() {
   const tokenizerConfig = readJson(path.join(settings.directory, 'tokenizer_config.json')) ?? {};
   const tokenizerFile = path.join(settings.directory, 'tokenizer.json');
   // A SentencePiece Unigram vocabulary (e5's) is held compactly; any other tokenizer is `tokenizers`' own.
-  const tokenizer = compactUnigram(tokenizerFile) ?? Tokenizer.fromFile(tokenizerFile);
+  const tokenizerJson = readFileSync(tokenizerFile, 'utf8');
+  const tokenizer = compactUnigram(tokenizerFile, tokenizerJson) ?? Tokenizer.fromString(tokenizerJson);
   // Padding and truncation are done here, as transformers.js did them (truncation cuts the
   // ids, the closing special token included), so the ids are the ones indexes were built from.
   tokenizer.disablePadding?.();

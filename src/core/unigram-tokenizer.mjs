@@ -16,38 +16,37 @@ import { Tokenizer } from 'tokenizers';
 /** tokenizers' K_UNK_PENALTY: an unknown character scores this far below the rarest piece. */
 const UNKNOWN_PENALTY = 10;
 
-/** The special tokens put around a single sequence, from a TemplateProcessing or RobertaProcessing. */
+/**
+ * The special tokens put around a single sequence, from a TemplateProcessing
+ * or RobertaProcessing (every type id 0, as for XLM-R), or undefined for any
+ * other post-processor.
+ */
 function singleTemplate(postProcessor) {
-  if (postProcessor === null || postProcessor === undefined) return { before: [], after: [], typeId: 0 };
-  if (postProcessor.type === 'RobertaProcessing') {
-    return { before: [postProcessor.cls[1]], after: [postProcessor.sep[1]], typeId: 0 };
-  }
+  if (postProcessor === null || postProcessor === undefined) return { before: [], after: [] };
+  if (postProcessor.type === 'RobertaProcessing')
+    return { before: [postProcessor.cls[1]], after: [postProcessor.sep[1]] };
   if (postProcessor.type !== 'TemplateProcessing') return undefined;
   const before = [];
   const after = [];
-  let typeId;
+  let sequenceSeen = false;
   for (const piece of postProcessor.single) {
+    const item = piece.Sequence ?? piece.SpecialToken;
+    if (!item || item.type_id !== 0) return undefined;
     if (piece.Sequence) {
-      if (typeId !== undefined) return undefined;
-      typeId = piece.Sequence.type_id;
-    } else if (piece.SpecialToken) {
-      const ids = postProcessor.special_tokens?.[piece.SpecialToken.id]?.ids;
-      if (!ids || piece.SpecialToken.type_id !== 0) return undefined;
-      (typeId === undefined ? before : after).push(...ids);
+      if (sequenceSeen) return undefined;
+      sequenceSeen = true;
     } else {
-      return undefined;
+      const ids = postProcessor.special_tokens?.[item.id]?.ids;
+      if (!ids) return undefined;
+      (sequenceSeen ? after : before).push(...ids);
     }
   }
-  return typeId === undefined ? undefined : { before, after, typeId };
+  return sequenceSeen ? { before, after } : undefined;
 }
 
 /** An encoding with the interface of `tokenizers`' that the model process uses. */
-function encodingOf(ids, typeId) {
-  return {
-    getIds: () => ids,
-    getLength: () => ids.length,
-    getTypeIds: () => ids.map(() => typeId),
-  };
+function encodingOf(ids) {
+  return { getIds: () => ids, getLength: () => ids.length, getTypeIds: () => ids.map(() => 0) };
 }
 
 /** Characters (code points) in a string, as `[...text].length` counts them, without the array. */
@@ -138,10 +137,11 @@ class UnigramVocabulary {
 /**
  * A tokenizer with `encodeBatch(texts)` (special tokens added; neither padded
  * nor truncated) and `tokenToId(token)`, from a tokenizer.json, or undefined
- * when the file is not a Unigram tokenizer this covers.
+ * when the file is not a Unigram tokenizer this covers. `json` is the file's
+ * text, when the caller has read it already.
  */
-export function compactUnigram(tokenizerFile) {
-  const definition = JSON.parse(readFileSync(tokenizerFile, 'utf8'));
+export function compactUnigram(tokenizerFile, json = readFileSync(tokenizerFile, 'utf8')) {
+  const definition = JSON.parse(json);
   const { model } = definition;
   if (model?.type !== 'Unigram' || model.byte_fallback || !Number.isInteger(model.unk_id)) return undefined;
   const template = singleTemplate(definition.post_processor);
@@ -176,7 +176,7 @@ export function compactUnigram(tokenizerFile) {
     }
     const words = preTokenizer ? preTokenizer.preTokenizeString(normalized).map(([word]) => word) : [normalized];
     const ids = [...template.before, ...words.flatMap((word) => vocabulary.encode(word)), ...template.after];
-    return encodingOf(ids, template.typeId);
+    return encodingOf(ids);
   }
 
   return {
