@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import path from 'node:path';
+import { listenOnLoopback } from './loopback-server.js';
 
 /**
  * A loopback stand-in for the Hugging Face hub (or a mirror of it): it serves
@@ -67,8 +68,7 @@ export async function startFakeHub(models: Record<string, string>): Promise<Fake
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,

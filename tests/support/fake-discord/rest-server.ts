@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { closeServer, listenOnLoopback } from '../loopback-server.js';
 import type { ChangeNotifier } from './changes.js';
 import { errorBody, HttpError } from './http-errors.js';
 import type { FailRule, JsonObject, RecordedRequest, ResolvedOptions, UploadedFile } from './types.js';
@@ -67,21 +67,11 @@ export class RestServer {
 
   /** Listens on 127.0.0.1 with an ephemeral port. */
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.listeningPort = (this.server.address() as AddressInfo).port;
+    this.listeningPort = await listenOnLoopback(this.server);
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   /** Registers a handler for `METHOD /path/:param/...` (the path after `/api/v10`). */
