@@ -24,9 +24,9 @@ const PARTS = {
     return new Client({ intents: [GatewayIntentBits.Guilds] });
   },
   pino: async () => (await import(dist('logger.js'))).createLogger({ level: 'info', format: 'json' }),
-  opencc: async () => (await import(dist('core/normalize.js'))).normalizeText('英偉達的晶片'),
-  jieba: async () => (await import(dist('core/lexical.js'))).warmUpSegmenter(),
-  'word-ranks': async () => (await import(dist('core/relevance/specificity.js'))).loadWordRanks(),
+  opencc: async () => (await import(dist('core/corpus/normalize.js'))).normalizeText('英偉達的晶片'),
+  jieba: async () => (await import(dist('core/search/lexical.js'))).warmUpSegmenter(),
+  'word-ranks': async () => (await import(dist('core/search/relevance/specificity.js'))).loadWordRanks(),
   hnswlib: async () => import('hnswlib-node'),
   'prom-client': async () => {
     const { collectDefaultMetrics, Registry } = await import('prom-client');
@@ -48,7 +48,7 @@ const PARTS = {
     return { before };
   },
   tokenizer: async () => {
-    const { compactUnigram } = await import(dist('core/unigram-tokenizer.mjs'));
+    const { compactUnigram } = await import(dist('core/embedding/unigram-tokenizer.mjs'));
     const { Tokenizer } = await import('tokenizers');
     const before = rss();
     const file = path.join(modelDir, 'tokenizer.json');

@@ -8,7 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { create, insertMultiple, search } from '@orama/orama';
-import { createVectorIndex, type HnswParameters } from '../src/core/index-store.js';
+import { createVectorIndex, type HnswParameters } from '../src/core/index/index-store.js';
 import { memoryDelta, memorySample, type MemorySample } from './lib/stats.js';
 import { exactTopK, makeVectorSets, type VectorSet } from './lib/vectors.js';
 
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     memory = memoryDelta(before, memorySample());
     for (const efSearch of parameters.efSearch) {
       index.setEf(efSearch);
-      // As the app queries it (src/core/retrieval.ts): Array.from of the Float32Array.
+      // As the app queries it (src/core/search/retrieval.ts): Array.from of the Float32Array.
       const searcher: Searcher = (query) => index.searchKnn(Array.from(query), k).neighbors;
       runs.push({ efSearch, ...measure(searcher, queries, truth!, k, input.minMs) });
     }

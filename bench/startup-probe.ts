@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { TransformersEmbedder, type TransformersEmbedderOptions } from '../src/core/transformers-embedder.js';
+import { TransformersEmbedder, type TransformersEmbedderOptions } from '../src/core/embedding/transformers-embedder.js';
 import { KnowledgeBase, type IndexReport } from '../src/core/knowledge-base.js';
 
 export interface StartupProbeInput {

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Language } from '../../src/bot/i18n.js';
 import type { Config } from '../../src/config/config.js';
-import type { EmbedTimings, Embedder, EmbeddingKind } from '../../src/core/embedder.js';
-import { TransformersEmbedder } from '../../src/core/transformers-embedder.js';
+import type { EmbedTimings, Embedder, EmbeddingKind } from '../../src/core/embedding/embedder.js';
+import { TransformersEmbedder } from '../../src/core/embedding/transformers-embedder.js';
 import { KnowledgeBase, type KnowledgeBaseOptions, type ProgressListener } from '../../src/core/knowledge-base.js';
 import type { BenchModel } from './model.js';
 

@@ -4,7 +4,7 @@ import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MODEL, type Config } from '../../src/config/config.js';
-import type { TransformersEmbedderOptions } from '../../src/core/transformers-embedder.js';
+import type { TransformersEmbedderOptions } from '../../src/core/embedding/transformers-embedder.js';
 import { createE5ShapeModel, E5_SMALL_SHAPE, type E5ShapeModelOptions } from '../e5-shape-model.js';
 
 export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Language } from '../../src/bot/i18n.js';
 import { formatAnswer } from '../../src/bot/answer-format.js';
 import type { Answer } from '../../src/core/knowledge-base.js';
-import { highlightSentences } from '../../src/core/retrieval.js';
+import { highlightSentences } from '../../src/core/search/retrieval.js';
 import { questionAt, type BenchContext } from '../lib/context.js';
 import { verdict, type Section, type SectionResult } from '../lib/section.js';
 import { median, percentile, summarize } from '../lib/stats.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DEFAULT_HNSW } from '../../src/core/index-store.js';
+import { DEFAULT_HNSW } from '../../src/core/index/index-store.js';
 import type { SearchProbeInput, SearchProbeResult } from '../search-probe.js';
 import { runChild } from '../lib/child.js';
 import type { BenchContext } from '../lib/context.js';

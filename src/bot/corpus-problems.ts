@@ -1,4 +1,4 @@
-import type { CorpusEditProblem } from '../core/corpus-edit-error.js';
+import type { CorpusEditProblem } from '../core/corpus/corpus-edit-error.js';
 import type { MessageKey, MessageParams } from './i18n.js';
 
 /** Sizes as an admin reads them: 1.2 MB, 850 KB, 12 bytes. */

@@ -1,5 +1,5 @@
 import { DiscordAPIError, HTTPError, MessageFlags, RESTJSONErrorCodes, type Message } from 'discord.js';
-import { CorpusEditError } from '../core/corpus-edit-error.js';
+import { CorpusEditError } from '../core/corpus/corpus-edit-error.js';
 import { EmptyQuestionError } from '../core/knowledge-base.js';
 import { corpusProblemMessage } from './corpus-problems.js';
 import type { Logger } from '../logger.js';

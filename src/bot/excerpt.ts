@@ -1,4 +1,4 @@
-import type { Highlight } from '../core/retrieval.js';
+import type { Highlight } from '../core/search/retrieval.js';
 import { codePointBoundary } from './discord-limits.js';
 import { escapeQuoted } from './markdown.js';
 

@@ -1,4 +1,4 @@
-import { scriptConverter, traditionalCharacters, unsharedScriptConverter } from '../core/script-converter.js';
+import { scriptConverter, traditionalCharacters, unsharedScriptConverter } from '../core/corpus/script-converter.js';
 import { english, type MessageKey } from './messages/english.js';
 import { simplified } from './messages/simplified.js';
 

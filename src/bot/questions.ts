@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Answer, KnowledgeBase } from '../core/knowledge-base.js';
-import { stripInvisible } from '../core/normalize.js';
+import { stripInvisible } from '../core/corpus/normalize.js';
 import { articleTopics } from '../core/suggestions.js';
 import type { QuestionLog, QuestionSource } from '../store/question-log.js';
 import { formatAnswer } from './answer-format.js';

@@ -1,6 +1,6 @@
 import { ButtonBuilder, ButtonStyle, ActionRowBuilder, StringSelectMenuBuilder } from 'discord.js';
-import type { Manifest } from '../core/index-store.js';
-import { passageRef } from '../core/passage-refs.js';
+import type { Manifest } from '../core/index/index-store.js';
+import { passageRef } from '../core/index/passage-refs.js';
 import { encodeCustomId, READ_PREFIX } from './components/custom-ids.js';
 import { passageEmbeds } from './components/passage-views.js';
 import { DISCORD_LIMITS, enforceLimits, truncatePlain, type ActionRow, type ReplyPayload } from './discord-limits.js';

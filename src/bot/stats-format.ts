@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord.js';
-import type { Passage } from '../core/corpus.js';
+import type { Passage } from '../core/corpus/corpus.js';
 import type { StatsReport } from '../store/stats.js';
 import { DISCORD_LIMITS, enforceLimits, type ReplyPayload } from './discord-limits.js';
 import { EMBED_COLORS } from './embed-colors.js';

@@ -1,5 +1,5 @@
 import type { ApplicationCommandOptionChoiceData } from 'discord.js';
-import type { Manifest } from '../core/index-store.js';
+import type { Manifest } from '../core/index/index-store.js';
 import { articleTopics, matchTyped, openingOf } from '../core/suggestions.js';
 import { exampleQuestion } from './components/answer-components.js';
 import { t, type Language } from './i18n.js';

@@ -5,8 +5,8 @@ import {
   downloadModel,
   isDownloadComplete,
   type DownloadProgress,
-} from '../core/model-download.js';
-import { TransformersEmbedder } from '../core/transformers-embedder.js';
+} from '../core/embedding/model-download.js';
+import { TransformersEmbedder } from '../core/embedding/transformers-embedder.js';
 import { runProgram } from '../startup/run-program.js';
 
 const USAGE = `Usage: npm run download-model

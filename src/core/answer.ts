@@ -1,7 +1,7 @@
-import type { Passage } from './corpus.js';
-import type { RelevanceEvidence } from './relevance/decision.js';
-import type { BarInForce } from './relevance/judge.js';
-import type { Highlight, RankerMode } from './retrieval.js';
+import type { Passage } from './corpus/corpus.js';
+import type { RelevanceEvidence } from './search/relevance/decision.js';
+import type { BarInForce } from './search/relevance/judge.js';
+import type { Highlight, RankerMode } from './search/retrieval.js';
 
 /** What the core answers, and what it reports of an index it loaded or built: plain data for every adapter. */
 

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { syncDirectory, writeDurably } from './durable-files.js';
 import path from 'node:path';
-import { isDocumentFileName, parseDocument, stripBoilerplate } from './corpus.js';
-import { CorpusEditError } from './corpus-edit-error.js';
-import { decodeDocument, type SourceEncoding } from './document-decoding.js';
+import { isDocumentFileName, parseDocument, stripBoilerplate } from './corpus/corpus.js';
+import { CorpusEditError } from './corpus/corpus-edit-error.js';
+import { decodeDocument, type SourceEncoding } from './corpus/document-decoding.js';
 import type { KnowledgeBase, ProgressListener, ReindexReport } from './knowledge-base.js';
 
 /** Longest document name accepted, in characters. */

@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { silentLogger } from '../logger.js';
 import { EmptyQuestionError, type Answer, type AskOptions, type IndexReport, type ReindexReport } from './answer.js';
-import { loadCorpus } from './corpus.js';
-import type { Embedder } from './embedder.js';
-import { buildSnapshot, type IndexBuildOptions, type ProgressListener } from './index-builder.js';
+import { loadCorpus } from './corpus/corpus.js';
+import type { Embedder } from './embedding/embedder.js';
+import { buildSnapshot, type IndexBuildOptions, type ProgressListener } from './index/index-builder.js';
 import {
   IndexUnavailableError,
   readSnapshot,
@@ -12,15 +12,15 @@ import {
   staleReason,
   type IndexSnapshot,
   type Manifest,
-} from './index-store.js';
-import { lexicalTerms, warmUpSegmenter, type LexicalEvidence } from './lexical.js';
-import { toSimplifiedScript } from './normalize.js';
-import { QueryBatcher } from './query-batcher.js';
-import type { RelevanceEvidence } from './relevance/decision.js';
-import { barInForce, judgePassages, type BarInForce } from './relevance/judge.js';
-import { candidateCount, highlightSentences, rankPassages, type RankedPassage } from './retrieval.js';
+} from './index/index-store.js';
+import { lexicalTerms, warmUpSegmenter, type LexicalEvidence } from './search/lexical.js';
+import { toSimplifiedScript } from './corpus/normalize.js';
+import { QueryBatcher } from './embedding/query-batcher.js';
+import type { RelevanceEvidence } from './search/relevance/decision.js';
+import { barInForce, judgePassages, type BarInForce } from './search/relevance/judge.js';
+import { candidateCount, highlightSentences, rankPassages, type RankedPassage } from './search/retrieval.js';
 
-export type { BuildPhase, BuildProgress, ProgressListener } from './index-builder.js';
+export type { BuildPhase, BuildProgress, ProgressListener } from './index/index-builder.js';
 export type { Answer, AnswerPassage, AskOptions, IndexReport, NextPassage, ReindexReport } from './answer.js';
 export { EmptyQuestionError } from './answer.js';
 

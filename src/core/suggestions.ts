@@ -1,9 +1,9 @@
-import type { Passage } from './corpus.js';
-import type { Manifest } from './index-store.js';
-import { searchParts, taggedWords } from './lexical.js';
-import { normalizeText } from './normalize.js';
-import { FUNCTION_TAGS, wordSpecificity } from './relevance/specificity.js';
-import { splitSentences } from './windows.js';
+import type { Passage } from './corpus/corpus.js';
+import type { Manifest } from './index/index-store.js';
+import { searchParts, taggedWords } from './search/lexical.js';
+import { normalizeText } from './corpus/normalize.js';
+import { FUNCTION_TAGS, wordSpecificity } from './search/relevance/specificity.js';
+import { splitSentences } from './corpus/windows.js';
 
 /**
  * What to offer someone who does not know what to ask: the article's

@@ -1,9 +1,9 @@
 import type { Config } from '../config/config.js';
-import type { Embedder } from '../core/embedder.js';
-import { TransformersEmbedder } from '../core/transformers-embedder.js';
+import type { Embedder } from '../core/embedding/embedder.js';
+import { TransformersEmbedder } from '../core/embedding/transformers-embedder.js';
 import { KnowledgeBase, type KnowledgeBaseOptions, type ProgressListener } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
-import type { DownloadProgress } from '../core/model-download.js';
+import type { DownloadProgress } from '../core/embedding/model-download.js';
 
 /** A download in the log: a line when a file starts and at each quarter of it. */
 function downloadLogger(logger: Logger, endpoint: string): (progress: DownloadProgress) => void {

@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/config.js';
-import { CorpusError } from '../core/corpus.js';
-import { ModelLoadError } from '../core/embedder.js';
+import { CorpusError } from '../core/corpus/corpus.js';
+import { ModelLoadError } from '../core/embedding/embedder.js';
 import { QuestionLogError } from '../store/errors.js';
 
 /** Problems the user can fix: printed as a plain message, no stack trace. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cachedModelDirectory, isDownloadComplete } from '../../src/core/model-download.js';
+import { cachedModelDirectory, isDownloadComplete } from '../../src/core/embedding/model-download.js';
 import { startFakeHub, type FakeHub } from '../support/fake-hub.js';
 import { makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../support/fixtures.js';
 import { runScript, STACK_FRAME } from '../support/processes.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCorpus } from '../../src/core/corpus.js';
-import type { Manifest } from '../../src/core/index-store.js';
+import { loadCorpus } from '../../src/core/corpus/corpus.js';
+import type { Manifest } from '../../src/core/index/index-store.js';
 import { articleTopics, matchTyped, openingOf } from '../../src/core/suggestions.js';
 import { PROJECT_ROOT } from '../support/fixtures.js';
 

@@ -1,6 +1,6 @@
-import type { Passage } from '../../src/core/corpus.js';
+import type { Passage } from '../../src/core/corpus/corpus.js';
 import type { Answer, AnswerPassage } from '../../src/core/knowledge-base.js';
-import type { Highlight } from '../../src/core/retrieval.js';
+import type { Highlight } from '../../src/core/search/retrieval.js';
 
 /** Answers and passages of any shape, for the reply formatters' tests. */
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Config } from '../../src/config/config.js';
-import type { Embedder, EmbeddingKind } from '../../src/core/embedder.js';
+import type { Embedder, EmbeddingKind } from '../../src/core/embedding/embedder.js';
 import { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import type { Logger } from '../../src/logger.js';
 import { knowledgeBaseOptions, loadConfiguredEmbedder } from '../../src/startup/open-knowledge-base.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Embedder, EmbeddingKind, ModelInfo } from '../../src/core/embedder.js';
+import type { Embedder, EmbeddingKind, ModelInfo } from '../../src/core/embedding/embedder.js';
 
 /**
  * A stand-in model whose cosines are set by construction: every text's

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { APIEmbed } from 'discord.js';
-import type { Manifest } from '../../core/index-store.js';
-import type { BarInForce } from '../../core/relevance/judge.js';
+import type { Manifest } from '../../core/index/index-store.js';
+import type { BarInForce } from '../../core/search/relevance/judge.js';
 import { DISCORD_LIMITS, enforceLimits, type ReplyPayload } from '../discord-limits.js';
 import { EMBED_COLORS } from '../embed-colors.js';
 import { t, type Language } from '../i18n.js';

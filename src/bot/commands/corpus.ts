@@ -1,7 +1,7 @@
 import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { checkDocumentName, CorpusEditor } from '../../core/corpus-editor.js';
-import { CorpusEditError } from '../../core/corpus-edit-error.js';
-import { MAX_DOCUMENT_BYTES } from '../../core/document-decoding.js';
+import { CorpusEditError } from '../../core/corpus/corpus-edit-error.js';
+import { MAX_DOCUMENT_BYTES } from '../../core/corpus/document-decoding.js';
 import type { KnowledgeBase } from '../../core/knowledge-base.js';
 import { ADMIN_DEFAULT_PERMISSIONS, isBotAdmin } from '../admins.js';
 import { downloadAttachment } from '../attachment-download.js';

@@ -1,7 +1,7 @@
 import { MessageFlags, type MessageComponentInteraction } from 'discord.js';
-import type { Manifest } from '../../core/index-store.js';
-import { normalizeText } from '../../core/normalize.js';
-import { passageRef, resolvePassageRef } from '../../core/passage-refs.js';
+import type { Manifest } from '../../core/index/index-store.js';
+import { normalizeText } from '../../core/corpus/normalize.js';
+import { passageRef, resolvePassageRef } from '../../core/index/passage-refs.js';
 import { decodeCustomId, READ_PREFIX, type ReadAction } from '../components/custom-ids.js';
 import { UserFacingError } from '../errors.js';
 import { localizations, t } from '../i18n.js';

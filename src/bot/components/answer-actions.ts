@@ -1,7 +1,7 @@
 import { MessageFlags, type MessageComponentInteraction } from 'discord.js';
-import type { Passage } from '../../core/corpus.js';
+import type { Passage } from '../../core/corpus/corpus.js';
 import type { KnowledgeBase } from '../../core/knowledge-base.js';
-import { resolvePassageRef } from '../../core/passage-refs.js';
+import { resolvePassageRef } from '../../core/index/passage-refs.js';
 import type { ComponentHandler, CommandContext } from '../commands/command.js';
 import type { ActionRow, ReplyPayload } from '../discord-limits.js';
 import { UserFacingError } from '../errors.js';

@@ -1,6 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, StringSelectMenuBuilder } from 'discord.js';
 import type { Answer } from '../../core/knowledge-base.js';
-import { passageRef } from '../../core/passage-refs.js';
+import { passageRef } from '../../core/index/passage-refs.js';
 import { DISCORD_LIMITS, truncatePlain, type ActionRow } from '../discord-limits.js';
 import { t, type Language } from '../i18n.js';
 import { ANSWER_PREFIX, encodeCustomId, joinRefs, type AnswerAction } from './custom-ids.js';

@@ -3,7 +3,7 @@
  * after a restart and days later: a versioned prefix (bump the version when
  * a layout changes, and the router then answers old buttons plainly), an
  * action, the user the message was made for, and what the action needs —
- * passage references (see core/passage-refs.ts), an answer id, a topic.
+ * passage references (see core/index/passage-refs.ts), an answer id, a topic.
  * Discord allows 100 characters.
  */
 

@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
-import type { Passage } from '../../core/corpus.js';
-import type { Manifest } from '../../core/index-store.js';
+import type { Passage } from '../../core/corpus/corpus.js';
+import type { Manifest } from '../../core/index/index-store.js';
 import { DISCORD_LIMITS, enforceLimits, truncatePlain, type ReplyPayload } from '../discord-limits.js';
 import { EMBED_COLORS } from '../embed-colors.js';
 import { excerpt } from '../excerpt.js';

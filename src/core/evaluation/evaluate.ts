@@ -1,6 +1,6 @@
 import type { Answer } from '../knowledge-base.js';
-import type { BarInForce } from '../relevance/judge.js';
-import type { RankedPassage, RankerMode } from '../retrieval.js';
+import type { BarInForce } from '../search/relevance/judge.js';
+import type { RankedPassage, RankerMode } from '../search/retrieval.js';
 import { rankingMetrics, type RankingMetrics } from './metrics.js';
 import { RANKERS, SPLITS, type EvalQuestion, type Language, type Scope, type Split } from './questions.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { RankerMode } from '../retrieval.js';
+import type { RankerMode } from '../search/retrieval.js';
 
 /**
  * An evaluation question set: questions with the paragraphs that answer

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeKept, displayModelName, formatAbout } from '../../../src/bot/commands/about.js';
-import type { Manifest } from '../../../src/core/index-store.js';
+import type { Manifest } from '../../../src/core/index/index-store.js';
 import { SECTIONS } from '../../support/answer-fixtures.js';
 
 const CALIBRATED = { bar: 0.8312, spread: 0.03, source: 'calibrated' as const, probes: 72 };

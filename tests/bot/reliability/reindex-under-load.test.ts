@@ -1,7 +1,7 @@
 import { cp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMBEDDING_CACHE_DIR } from '../../../src/core/embedding-cache.js';
+import { EMBEDDING_CACHE_DIR } from '../../../src/core/embedding/embedding-cache.js';
 import { KnowledgeBase } from '../../../src/core/knowledge-base.js';
 import {
   ADMIN_USER_ID,

@@ -1,0 +1,168 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { silentLogger } from '../../logger.js';
+import type { Corpus } from '../corpus/corpus.js';
+import type { Embedder } from '../embedding/embedder.js';
+import { EmbeddingCache, textKey } from '../embedding/embedding-cache.js';
+import {
+  createVectorIndex,
+  DEFAULT_HNSW,
+  INDEX_FORMAT_VERSION,
+  packageVersions,
+  writeSnapshot,
+  type HnswParameters,
+  type IndexSnapshot,
+  type WriteHooks,
+} from './index-store.js';
+import { LexicalIndex } from '../search/lexical.js';
+import { toSimplifiedScript } from '../corpus/normalize.js';
+import { calibrateDenseBar } from '../search/relevance/calibration.js';
+import { scriptsOf } from '../search/relevance/decision.js';
+import { windowsOf } from '../corpus/windows.js';
+
+/**
+ * Building an index: a corpus's passages cut into windows that fit the
+ * model, embedded in batches, indexed densely and lexically, and persisted
+ * as a new snapshot that replaces the served one in one atomic step.
+ */
+
+export type BuildPhase = 'reading' | 'embedding' | 'writing';
+
+export interface BuildProgress {
+  phase: BuildPhase;
+  done: number;
+  total: number;
+}
+
+export type ProgressListener = (progress: BuildProgress) => void;
+
+export interface IndexBuildOptions {
+  indexDir: string;
+  embedder: Embedder;
+  /** Texts per forward pass. */
+  batchSize?: number;
+  hnsw?: HnswParameters;
+  writeHooks?: WriteHooks;
+  /**
+   * Reuse the vectors of earlier builds (embedding-cache.ts) so that only new
+   * or changed passages are embedded. On by default.
+   */
+  embeddingCache?: boolean;
+  logger?: Logger;
+}
+
+export interface BuildResult {
+  snapshot: IndexSnapshot;
+  /** Windows whose vectors were computed by this build. */
+  embedded: number;
+  /** Windows whose vectors came from the embedding cache. */
+  reused: number;
+}
+
+/** The embedding cache of the index directory, or none when it is off or cannot be read (then everything is embedded). */
+async function openCache(options: IndexBuildOptions, logger: Logger): Promise<EmbeddingCache | undefined> {
+  if (options.embeddingCache === false) return undefined;
+  try {
+    return await EmbeddingCache.open(options.indexDir, options.embedder.info);
+  } catch (error) {
+    logger.warn({ err: error }, 'the embedding cache cannot be read; embedding every passage');
+    return undefined;
+  }
+}
+
+/** Embeds a corpus into a new snapshot and persists it atomically. */
+export async function buildSnapshot(
+  corpus: Corpus,
+  options: IndexBuildOptions,
+  onProgress?: ProgressListener,
+): Promise<BuildResult> {
+  const started = performance.now();
+  const { embedder } = options;
+  const logger = options.logger ?? silentLogger;
+  const batchSize = options.batchSize ?? 16;
+  const hnsw = options.hnsw ?? DEFAULT_HNSW;
+
+  // Long paragraphs become overlapping sentence windows that point back to them.
+  const windowTexts: string[] = [];
+  const windows: number[] = [];
+  const countTokens = (texts: readonly string[]) => embedder.countTokens(texts, 'passage');
+  for (const [index, passage] of corpus.passages.entries()) {
+    for (const text of await windowsOf(toSimplifiedScript(passage.text), embedder.info.maxTokens, countTokens)) {
+      windowTexts.push(text);
+      windows.push(index);
+    }
+  }
+
+  // Only the texts no earlier build embedded in this vector space go to the model, each once.
+  let cache = await openCache(options, logger);
+  const keys = windowTexts.map(textKey);
+  const computed = new Map<string, Float32Array>();
+  const missing = new Map<string, string>();
+  keys.forEach((key, index) => {
+    if (!cache?.get(key)) missing.set(key, windowTexts[index]!);
+  });
+  const toEmbed = [...missing];
+  onProgress?.({ phase: 'embedding', done: 0, total: toEmbed.length });
+  for (let start = 0; start < toEmbed.length; start += batchSize) {
+    const batch = toEmbed.slice(start, start + batchSize);
+    const batchVectors = await embedder.embed(
+      batch.map(([, text]) => text),
+      'passage',
+    );
+    const entries = batch.map(([key], offset) => ({ key, vector: batchVectors[offset]! }));
+    for (const { key, vector } of entries) computed.set(key, vector);
+    try {
+      await cache?.add(entries);
+    } catch (error) {
+      logger.warn({ err: error }, 'could not add to the embedding cache; carrying on without it');
+      cache = undefined;
+    }
+    onProgress?.({ phase: 'embedding', done: Math.min(start + batchSize, toEmbed.length), total: toEmbed.length });
+  }
+  const vectors = createVectorIndex(embedder.info.dimensions, windowTexts.length, hnsw);
+  keys.forEach((key, label) => vectors.addPoint(Array.from(computed.get(key) ?? cache!.get(key)!), label));
+  const embedded = keys.filter((key) => computed.has(key)).length;
+
+  // The dense bar for this model, measured against these passages (relevance/calibration.ts).
+  const calibration = await calibrateDenseBar(
+    embedder,
+    (vector) => 1 - vectors.searchKnn(Array.from(vector), 1).distances[0]!,
+    batchSize,
+  );
+
+  onProgress?.({ phase: 'writing', done: 0, total: 1 });
+  const lexical = LexicalIndex.build(corpus.passages.map((passage) => passage.text));
+  const manifest = await writeSnapshot(
+    options.indexDir,
+    {
+      manifest: {
+        formatVersion: INDEX_FORMAT_VERSION,
+        model: { ...embedder.info },
+        corpus: {
+          path: corpus.root,
+          contentHash: corpus.contentHash,
+          documents: corpus.documents.map(({ name, title, sections }) => ({ name, title, sections })),
+          scripts: [...scriptsOf(corpus.passages.map((passage) => passage.text))],
+        },
+        calibration,
+        passages: corpus.passages,
+        windows,
+        hnsw: { ...hnsw, space: 'cosine' },
+        builtAt: new Date().toISOString(),
+        buildMs: Math.round(performance.now() - started),
+        versions: packageVersions(),
+      },
+      vectors,
+      lexical,
+    },
+    options.writeHooks,
+  );
+  onProgress?.({ phase: 'writing', done: 1, total: 1 });
+  try {
+    // The new index is served: the cache keeps its vectors, and forgets those of passages gone.
+    await cache?.retainOnly(keys);
+  } catch (error) {
+    logger.warn({ err: error }, 'could not compact the embedding cache');
+  }
+  return { snapshot: { manifest, vectors, lexical }, embedded, reused: keys.length - embedded };
+}
