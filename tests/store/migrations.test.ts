@@ -41,13 +41,14 @@ describe('given a question log written by the first schema (questions, no votes)
     const upgraded = QuestionLog.open({ dataDir, ...SETTINGS, logger: captured.logger });
     try {
       expect(userVersion(dataDir)).toBe(SCHEMA_VERSION);
-      expect(SCHEMA_VERSION).toBe(2);
-      expect(captured.lines()).toContainEqual(
-        expect.objectContaining({ msg: 'migrated the question log', version: 2 }),
-      );
+      expect(SCHEMA_VERSION).toBe(3);
+      for (const version of [2, 3])
+        expect(captured.lines()).toContainEqual(expect.objectContaining({ msg: 'migrated the question log', version }));
+      // A question logged before answers had three outcomes keeps its own: answered.
       expect(upgraded.report(7)).toMatchObject({
         questions: 1,
         answered: 1,
+        partial: 0,
         mostQuoted: [{ passageId: 'article.txt#9' }],
       });
       expect(upgraded.recordVote({ answerId: 'before-upgrade', userId: '314159265358979323', value: -1 })).toBe(

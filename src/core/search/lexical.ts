@@ -36,7 +36,7 @@ export function warmUpSegmenter(): void {
 const STOP_WORDS = new Set(
   (
     '的 了 是 在 和 与 及 或 吗 呢 吧 啊 呀 么 嘛 也 都 就 还 又 很 被 把 让 给 对 从 向 以 于 而 之 其 这 那 这个 那个 这些 那些 这样 那样 ' +
-    '什么 多少 为什么 为何 怎么 怎样 怎么样 如何 哪些 哪个 哪里 哪 谁 几 是否 有没有 是不是 能否 可否 请问 请 告诉 我 你 他 她 它 我们 你们 他们 ' +
+    '什么 多少 为什么 为何 怎么 怎样 怎么样 怎么回事 如何 哪些 哪个 哪里 哪 谁 几 是否 有没有 是不是 能否 可否 请问 请 告诉 我 你 他 她 它 我们 你们 他们 ' +
     '文章 作者 本文 文中 提到 说 讲 认为 觉得 一下 有 没有 会 能 要 吗 哪儿 ' +
     // Words for the asker's own now: in a question they point at the present day, not at the article
     // (「今天天气怎么样」 must not match the article's 「股市震荡的今天」).

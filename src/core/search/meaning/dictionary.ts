@@ -41,6 +41,12 @@ export function glossWeight(words: number): number {
   return Math.max(0, 1 - Math.log(Math.max(1, words)) / Math.log(BROAD_GLOSS));
 }
 
+/** At most this many links per look-up, the most specific glosses first: the rest would weigh little. */
+const MAX_LINKS = 48;
+
+/** How many look-ups the dictionary remembers. */
+const RECENT_LOOKUPS = 4096;
+
 /** Where the dictionary is built (at `npm install`, by scripts/build.mjs; again on first use if missing or outdated). */
 export const DICTIONARY_FILE = fileURLToPath(new URL(`./${DICTIONARY_FILE_NAME}`, import.meta.url));
 
@@ -109,11 +115,13 @@ export class CedictDictionary implements Dictionary {
       FROM gloss AS mine
       JOIN gloss_size AS size ON size.gloss = mine.gloss AND size.words < @broad
       JOIN gloss AS other ON other.gloss = mine.gloss
-      WHERE mine.word = @key`);
+      WHERE mine.word = @key
+      ORDER BY size.words LIMIT ${MAX_LINKS}`);
     this.translationQuery = database.prepare(`
       SELECT gloss.word AS word, size.words AS words
       FROM gloss_size AS size JOIN gloss ON gloss.gloss = size.gloss
-      WHERE size.gloss = @key AND size.words < @broad`);
+      WHERE size.gloss = @key AND size.words < @broad
+      LIMIT ${MAX_LINKS}`);
     this.headwordQuery = database.prepare('SELECT 1 AS found FROM gloss WHERE word = ? LIMIT 1');
     this.glossQuery = database.prepare('SELECT 1 AS found FROM gloss_size WHERE gloss = ?');
   }
@@ -122,26 +130,44 @@ export class CedictDictionary implements Dictionary {
   static async open(file = DICTIONARY_FILE): Promise<CedictDictionary> {
     if (!isDictionaryCurrent(file)) await buildDictionary(file);
     const database = new Database(file, { readonly: true, fileMustExist: true });
-    // A small page cache: the lookups of one question touch a few dozen pages.
-    database.pragma('cache_size = -512');
+    // A page cache of a few MiB: a question's lookups touch a few dozen pages, and later questions reuse them.
+    database.pragma('cache_size = -4096');
     return new CedictDictionary(database);
   }
 
   synonyms(word: string): MeaningLink[] {
-    return strongestLinks(this.synonymQuery.all({ key: word, broad: BROAD_GLOSS }), word, glossWeight);
+    return this.remembered(`s:${word}`, () =>
+      strongestLinks(this.synonymQuery.all({ key: word, broad: BROAD_GLOSS }), word, glossWeight),
+    );
   }
 
   translations(phrase: string): MeaningLink[] {
-    for (const form of baseForms(phrase.toLowerCase())) {
-      const rows = this.translationQuery.all({ key: form, broad: BROAD_GLOSS });
-      if (rows.length > 0) return strongestLinks(rows, '', () => 1);
-    }
-    return [];
+    return this.remembered(`t:${phrase}`, () => {
+      for (const form of baseForms(phrase.toLowerCase())) {
+        const rows = this.translationQuery.all({ key: form, broad: BROAD_GLOSS });
+        if (rows.length > 0) return strongestLinks(rows, '', () => 1);
+      }
+      return [];
+    });
   }
 
   knows(word: string): boolean {
-    if (HAN.test(word)) return this.headwordQuery.get(word) !== undefined;
-    return baseForms(word.toLowerCase()).some((form) => this.glossQuery.get(form) !== undefined);
+    return this.remembered(`k:${word}`, () =>
+      HAN.test(word)
+        ? this.headwordQuery.get(word) !== undefined
+        : baseForms(word.toLowerCase()).some((form) => this.glossQuery.get(form) !== undefined),
+    );
+  }
+
+  /** The answers to recent look-ups: questions repeat their words, and each answer is a few small objects. */
+  private readonly recent = new Map<string, unknown>();
+
+  private remembered<T>(key: string, lookUp: () => T): T {
+    if (this.recent.has(key)) return this.recent.get(key) as T;
+    if (this.recent.size >= RECENT_LOOKUPS) this.recent.delete(this.recent.keys().next().value!);
+    const found = lookUp();
+    this.recent.set(key, found);
+    return found;
   }
 
   close(): void {

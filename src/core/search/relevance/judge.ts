@@ -44,12 +44,11 @@ export const STRONG_DENSE = 1.5;
  */
 export const NAMEABLE_SPECIFICITY = 0.3;
 
-/**
- * Whether a reply may say "the article never mentions" the word: a word of the dictionary (not a
- * slip of segmentation such as 钱建), a content word, and a noun or a fairly specific word.
- */
-function isNameable(word: WeighedWord, known: boolean): boolean {
-  return known && word.content && (word.noun || word.specificity >= NAMEABLE_SPECIFICITY);
+const DIGIT = /\p{N}/u;
+
+/** A word a reply may name, as found or as missing: a content word or a number, and a noun or a fairly specific word. */
+function namesSomething(word: WeighedWord): boolean {
+  return (word.content || DIGIT.test(word.word)) && (word.noun || word.specificity >= NAMEABLE_SPECIFICITY);
 }
 
 /** The decision on a question as a whole, and the evidence for each ranked passage. */
@@ -98,7 +97,8 @@ export function judgePassages(
   const found = bestMatches(meaning.matches);
   // A word counts where its absence says something: in the article's scripts, or known to the dictionary.
   const counts = meaning.words.map((word, index) => countsTowardsGap(word.word, scripts) || meaning.known[index]!);
-  const nameable = meaning.words.map((word, index) => isNameable(word, meaning.known[index]!));
+  // Only a word of the dictionary is named as missing: not a slip of segmentation such as 钱建.
+  const nameable = meaning.words.map((word, index) => meaning.known[index]! && namesSomething(word));
   const isMissing = meaning.words.map(
     (_, index) => counts[index]! && nameable[index]! && found[index]! < 1 && meaning.links[index]!.length === 0,
   );
@@ -121,7 +121,7 @@ export function judgePassages(
     ),
   );
   const covered = keep
-    .filter((index) => nameable[index]! && found[index]! >= 0.5)
+    .filter((index) => namesSomething(meaning.words[index]!) && found[index]! >= 0.5)
     .sort((left, right) => meaning.words[right]!.specificity - meaning.words[left]!.specificity)
     .map((index) => meaning.words[index]!.word);
   return {

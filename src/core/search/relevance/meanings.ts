@@ -5,7 +5,7 @@ import { baseForms, type Dictionary, type MeaningLink } from '../meaning/diction
  * A linked word counts as found with this weight times the link's own (how specific the shared
  * gloss is): a synonym or a translation is evidence, but less than the word itself.
  */
-export const LINK_WEIGHT = 0.8;
+export const LINK_WEIGHT = 0.9;
 
 /** The question's words, what the article holds of each, and what the dictionary added. */
 export interface MeaningEvidence extends LexicalEvidence {
@@ -27,7 +27,7 @@ export interface MeaningEvidence extends LexicalEvidence {
 const HAN = /\p{Script=Han}/u;
 const LATIN = /^[\p{Script=Latin}' -]+$/u;
 
-/** The passages that have all of `word` (a made-up variant must be there whole, not by a share of its bigrams). */
+/** The passages that have all of `word`: as one of their terms, or (a long Chinese word) every one of its bigrams. */
 function wholeMatches(index: LexicalIndex, word: string): Map<number, number> {
   return new Map([...index.matchesOf(word)].filter(([, match]) => match === 1));
 }
@@ -49,14 +49,16 @@ export function withMeanings(evidence: LexicalEvidence, index: LexicalIndex, dic
   const matches = evidence.matches.map((perPassage) => [...perPassage]);
   const links = words.map((): Array<{ word: string; weight: number }> => []);
   const lacking = evidence.matches.map((perPassage) => bestMatch(perPassage) < 1);
-  const known = words.map(({ word }) => dictionary.knows(word));
+  // Only a word the article lacks needs to be known to the dictionary (its absence is what counts).
+  const known = words.map(({ word }, index) => lacking[index]! && dictionary.knows(word));
   const inArticle = evidence.matches.map(bestMatch);
 
   /** `discount`: LINK_WEIGHT for a synonym or a translation, 1 for the same word inflected. */
-  const apply = (wordIndex: number, found: readonly MeaningLink[], discount = LINK_WEIGHT, whole = false) => {
+  const apply = (wordIndex: number, found: readonly MeaningLink[], discount = LINK_WEIGHT) => {
     if (!lacking[wordIndex]) return;
     for (const link of found) {
-      const present = whole ? wholeMatches(index, link.word) : index.matchesOf(link.word);
+      // A linked word counts where a passage has all of it (英伟达 by its bigrams too), not a share of it.
+      const present = wholeMatches(index, link.word);
       if (present.size === 0) continue;
       const weight = discount * link.weight;
       links[wordIndex]!.push({ word: link.word, weight });
@@ -73,11 +75,12 @@ export function withMeanings(evidence: LexicalEvidence, index: LexicalIndex, dic
     if (HAN.test(word)) {
       apply(wordIndex, dictionary.synonyms(word));
       // A compound with one part said otherwise (分析师 where the article writes 剖析师: 分析 and 剖析 share "to analyze").
+      if (links[wordIndex]!.length > 0) return;
       for (const part of parts) {
         const variants = dictionary
           .synonyms(part)
           .map((link) => ({ word: word.replace(part, link.word), weight: link.weight }));
-        apply(wordIndex, variants, LINK_WEIGHT, true);
+        apply(wordIndex, variants);
       }
     } else if (LATIN.test(word)) {
       // The same English word inflected otherwise (ETFs in the question, ETF in the article) is the word itself.
