@@ -1,5 +1,6 @@
 import { DiscordAPIError, HTTPError, MessageFlags, RESTJSONErrorCodes, type Message } from 'discord.js';
 import { CorpusEditError } from '../core/corpus/corpus-edit-error.js';
+import { ModelUnavailableError } from '../core/embedding/embedder.js';
 import { EmptyQuestionError } from '../core/knowledge-base.js';
 import { corpusProblemMessage } from './corpus-problems.js';
 import type { Logger } from '../logger.js';
@@ -48,6 +49,8 @@ function isUndeliverable(error: unknown): boolean {
 function asUserFacing(error: unknown): UserFacingError | undefined {
   if (error instanceof UserFacingError) return error;
   if (error instanceof EmptyQuestionError) return new UserFacingError('emptyQuestion', {}, { cause: error });
+  // The model hung or died (and is being started again): the question was fine, asking again will work.
+  if (error instanceof ModelUnavailableError) return new UserFacingError('modelUnavailable', {}, { cause: error });
   if (error instanceof CorpusEditError) {
     const { key, params } = corpusProblemMessage(error.problem);
     return new UserFacingError(key, params, { cause: error });

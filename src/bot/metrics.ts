@@ -59,12 +59,23 @@ export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMe
   let countedRestarts = 0;
   new Counter({
     name: `${PREFIX}model_process_restarts_total`,
-    help: 'Times the embedding model process died and was started again.',
+    help: 'Times the embedding model process died or hung and was started again.',
     registers: [registry],
     collect() {
       const restarts = knowledge.current?.embedder.restarts ?? 0;
       if (restarts > countedRestarts) this.inc(restarts - countedRestarts);
       countedRestarts = Math.max(countedRestarts, restarts);
+    },
+  });
+  let countedTimeouts = 0;
+  new Counter({
+    name: `${PREFIX}model_timeouts_total`,
+    help: 'Calls the embedding model did not answer in time; each time its process was killed to be started again.',
+    registers: [registry],
+    collect() {
+      const timeouts = knowledge.current?.embedder.timeouts ?? 0;
+      if (timeouts > countedTimeouts) this.inc(timeouts - countedTimeouts);
+      countedTimeouts = Math.max(countedTimeouts, timeouts);
     },
   });
   new Gauge({
