@@ -16,6 +16,7 @@ import {
 import { lexicalTerms, warmUpSegmenter, type LexicalEvidence } from './search/lexical.js';
 import { toSimplifiedScript } from './corpus/normalize.js';
 import { QueryBatcher } from './embedding/query-batcher.js';
+import { isUsableVector } from './embedding/vector-check.js';
 import type { RelevanceEvidence } from './search/relevance/decision.js';
 import { barInForce, judgePassages, type BarInForce } from './search/relevance/judge.js';
 import { candidateCount, highlightSentences, rankPassages, type RankedPassage } from './search/retrieval.js';
@@ -71,7 +72,7 @@ export class KnowledgeBase {
     let reason: string;
     try {
       const snapshot = await readSnapshot(options.indexDir);
-      const stale = staleReason(snapshot.manifest, corpus.contentHash, options.embedder.info);
+      const stale = staleReason(snapshot.manifest, corpus.contentHash, options.embedder.info, options.hnsw);
       if (!stale) {
         // A rebuild loads the segmenter anyway; a warm start would otherwise make the first question wait for it.
         warmUpSegmenter();
@@ -171,7 +172,9 @@ export class KnowledgeBase {
     // Warm the term cache for the highlighter (it analyses the question as asked) while the model still runs.
     if (mode !== 'dense') lexicalTerms(question);
     whileEmbedding?.(cleaned);
-    const vector = pending ? await pending : null;
+    const embedded = pending ? await pending : null;
+    // A question the model gives no usable vector (all zeros, not finite) has no dense evidence, only lexical.
+    const vector = embedded && isUsableVector(embedded, snapshot.manifest.model.dimensions) ? embedded : null;
     return rankPassages(snapshot, cleaned, vector, { mode, limit, lexicalHits });
   }
 
