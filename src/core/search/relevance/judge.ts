@@ -37,7 +37,10 @@ export function judgePassages(
   bar: DenseBar,
   scripts: ReadonlySet<Script>,
 ): RelevanceEvidence[] {
-  const found = lexical.matches.map((perPassage) => Math.max(0, ...perPassage));
+  // A loop, not Math.max(...spread): one argument per passage overflows the stack on a corpus of a few hundred thousand.
+  const found = lexical.matches.map((perPassage) =>
+    perPassage.reduce((best, match) => (match > best ? match : best), 0),
+  );
   const gap = questionGap(lexical.words, found, scripts);
   return ranked.map((entry) =>
     weighEvidence(
