@@ -225,7 +225,7 @@ export class KnowledgeBase {
         highlights: highlightSentences(entry.passage.text, question, weigh),
         evidence: judged,
       }));
-    return { question, answered: results.length > 0, results, bar, best, next };
+    return { question, answered: results.length > 0, results, bar, best, next, manifest: snapshot.manifest };
   }
 
   private async embedQuestion(text: string): Promise<Float32Array> {
