@@ -5,6 +5,8 @@ import { EmptyQuestionError, type Answer, type AskOptions, type IndexReport, typ
 import { loadCorpus } from './corpus/corpus.js';
 import type { Embedder } from './embedding/embedder.js';
 import { buildSnapshot, type IndexBuildOptions, type ProgressListener } from './index/index-builder.js';
+import { IndexLock, IndexLockedError } from './index/index-lock.js';
+import { RebuildQueue, type CorpusChange } from './rebuild-queue.js';
 import {
   IndexUnavailableError,
   readSnapshot,
@@ -32,7 +34,11 @@ export interface KnowledgeBaseOptions extends IndexBuildOptions {
   minScore?: number;
   /** Coalesce concurrent questions into batched forward passes (on by default). */
   batchQueries?: boolean;
+  /** Called before every read of the corpus (tests make the read slow, to race it). */
+  beforeReadingCorpus?: () => void | Promise<void>;
 }
+
+export type { CorpusChange } from './rebuild-queue.js';
 
 const NO_EVIDENCE: RelevanceEvidence = { dense: 0, lexical: 0, gap: 0, score: 0, relevant: false };
 
@@ -42,7 +48,10 @@ const NO_EVIDENCE: RelevanceEvidence = { dense: 0, lexical: 0, gap: 0, score: 0,
  */
 export class KnowledgeBase {
   private current: IndexSnapshot;
-  private rebuilding: Promise<ReindexReport> | undefined;
+  private readonly rebuilds = new RebuildQueue<ReindexReport>(
+    () => this.rebuild(),
+    () => this.progressListeners.clear(),
+  );
   private readonly progressListeners = new Set<ProgressListener>();
   private readonly batcher: QueryBatcher | undefined;
   readonly logger: Logger;
@@ -51,6 +60,8 @@ export class KnowledgeBase {
     private readonly options: KnowledgeBaseOptions,
     snapshot: IndexSnapshot,
     readonly startReport: IndexReport,
+    /** The index directory's lock: none when another process holds it (this one then only reads). */
+    private lock: IndexLock | undefined,
   ) {
     this.current = snapshot;
     this.logger = options.logger ?? silentLogger;
@@ -61,13 +72,41 @@ export class KnowledgeBase {
   /**
    * Loads the persisted index when it matches the corpus and the model, and
    * builds it otherwise (missing, stale, or damaged files, with a warning).
+   * It takes the index directory's lock (index-lock.ts) and holds it until
+   * closed; when another live process holds it, a current index is still
+   * served (read only: a rebuild then fails), and one that would need building
+   * is an {@link IndexLockedError}.
    */
   static async open(options: KnowledgeBaseOptions, onProgress?: ProgressListener): Promise<KnowledgeBase> {
+    const acquired = await IndexLock.acquire(options.indexDir);
+    const lock = acquired instanceof IndexLock ? acquired : undefined;
+    try {
+      return await KnowledgeBase.openLocked(
+        options,
+        lock,
+        onProgress,
+        'heldBy' in acquired ? acquired.heldBy : undefined,
+      );
+    } catch (error) {
+      await lock?.release();
+      throw error;
+    }
+  }
+
+  private static async openLocked(
+    options: KnowledgeBaseOptions,
+    lock: IndexLock | undefined,
+    onProgress: ProgressListener | undefined,
+    heldBy: ConstructorParameters<typeof IndexLockedError>[1] | undefined,
+  ): Promise<KnowledgeBase> {
     const logger = options.logger ?? silentLogger;
     const started = performance.now();
     onProgress?.({ phase: 'reading', done: 0, total: 1 });
+    await options.beforeReadingCorpus?.();
     const corpus = await loadCorpus(options.corpusPath);
-    await removeStale(options.indexDir);
+    // Leftovers of interrupted builds are only leftovers to the writer: another process's may be in progress.
+    if (lock) await removeStale(options.indexDir);
+    else logger.warn({ indexDir: options.indexDir, heldBy }, 'the index is held by another process; reading it only');
 
     let reason: string;
     try {
@@ -87,7 +126,7 @@ export class KnowledgeBase {
           builtAt: snapshot.manifest.builtAt,
         };
         logger.info({ passages: report.passages, builtAt: report.builtAt }, 'loaded the persisted index');
-        return new KnowledgeBase(options, snapshot, report);
+        return new KnowledgeBase(options, snapshot, report, lock);
       }
       reason = stale;
       logger.info({ reason }, 'the persisted index is stale; rebuilding');
@@ -100,6 +139,7 @@ export class KnowledgeBase {
       else logger.info({ reason }, 'building the index');
     }
 
+    if (!lock) throw new IndexLockedError(options.indexDir, heldBy!, `build the index (${reason})`);
     const { snapshot, embedded, reused } = await buildSnapshot(corpus, { ...options, logger }, onProgress);
     const report: IndexReport = {
       action: 'built',
@@ -121,7 +161,7 @@ export class KnowledgeBase {
       },
       'built the index',
     );
-    return new KnowledgeBase(options, snapshot, report);
+    return new KnowledgeBase(options, snapshot, report, lock);
   }
 
   get manifest(): Manifest {
@@ -137,7 +177,7 @@ export class KnowledgeBase {
   }
 
   get isRebuilding(): boolean {
-    return this.rebuilding !== undefined;
+    return this.rebuilds.isRebuilding;
   }
 
   /** The dense bar in force for the served index: calibrated for its model, unless MIN_SCORE sets it. */
@@ -243,20 +283,42 @@ export class KnowledgeBase {
   /**
    * Re-reads the corpus and rebuilds the index. Questions keep being answered
    * from the old snapshot until the new one is complete; a second call while a
-   * rebuild runs joins it; a failed rebuild leaves the old index serving.
+   * rebuild runs (or waits its turn) joins it; a failed rebuild leaves the old
+   * index serving. A corpus change queued before it is made first.
    */
   reindex(onProgress?: ProgressListener): Promise<ReindexReport> {
     if (onProgress) this.progressListeners.add(onProgress);
-    if (!this.rebuilding) {
-      this.rebuilding = this.rebuild().finally(() => {
-        this.rebuilding = undefined;
-        this.progressListeners.clear();
-      });
-    }
-    return this.rebuilding;
+    return this.rebuilds.reindex();
+  }
+
+  /**
+   * Changes the corpus on disk, then rebuilds, in the queue rebuilds go
+   * through (rebuild-queue.ts): after the rebuild in progress, and before any
+   * other, so no rebuild reads the corpus half-changed; undone if the rebuild
+   * fails.
+   */
+  changeCorpus<T>(
+    change: () => Promise<CorpusChange<T>>,
+    onProgress?: ProgressListener,
+  ): Promise<{ value: T; report: ReindexReport }> {
+    return this.rebuilds.change(async () => {
+      const made = await change();
+      if (onProgress) this.progressListeners.add(onProgress);
+      return made;
+    });
+  }
+
+  /** Only the holder of the index directory's lock writes it; one that opened it read-only tries to take it now. */
+  private async ensureWriter(): Promise<void> {
+    if (this.lock && (await this.lock.isHeld())) return;
+    const acquired = await IndexLock.acquire(this.options.indexDir);
+    if (!(acquired instanceof IndexLock))
+      throw new IndexLockedError(this.options.indexDir, acquired.heldBy, 'rebuild the index');
+    this.lock = acquired;
   }
 
   private async rebuild(): Promise<ReindexReport> {
+    await this.ensureWriter();
     const started = performance.now();
     const previous = this.current.manifest;
     const notify: ProgressListener = (progress) => {
@@ -269,6 +331,7 @@ export class KnowledgeBase {
       }
     };
     notify({ phase: 'reading', done: 0, total: 1 });
+    await this.options.beforeReadingCorpus?.();
     const corpus = await loadCorpus(this.options.corpusPath);
     const { snapshot, embedded, reused } = await buildSnapshot(
       corpus,
@@ -298,7 +361,8 @@ export class KnowledgeBase {
   }
 
   async close(): Promise<void> {
-    await this.rebuilding?.catch(() => undefined);
+    await this.rebuilds.idle();
+    await this.lock?.release();
     await this.options.embedder.close();
   }
 }
