@@ -3,6 +3,7 @@ import { Status, type Client } from 'discord.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { KnowledgeSource } from './context.js';
 import { onQuestion } from './question-events.js';
+import { onUnhandledRejection } from './unhandled-rejections.js';
 
 /**
  * The bot's metrics in Prometheus' format (prom-client): questions by source
@@ -55,6 +56,14 @@ export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMe
     questions.inc({ source, outcome });
     if (seconds !== undefined) latency.observe({ source }, seconds);
   });
+
+  const rejections = new Counter({
+    name: `${PREFIX}unhandled_rejections_total`,
+    help: 'Promise rejections nobody handled, by origin: discord and network (the bot carries on), program (it stops to be restarted).',
+    labelNames: ['origin'] as const,
+    registers: [registry],
+  });
+  const stopCountingRejections = onUnhandledRejection((origin) => rejections.inc({ origin }));
 
   let countedRestarts = 0;
   new Counter({
@@ -121,6 +130,9 @@ export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMe
       const connected = gatewayConnected();
       return { healthy: indexLoaded && connected, indexLoaded, gatewayConnected: connected };
     },
-    close: stopCounting,
+    close() {
+      stopCounting();
+      stopCountingRejections();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/bot/i18n.js';
+import { handleUnhandledRejection } from '../../src/bot/unhandled-rejections.js';
 import { openKnowledgeBase } from '../../src/startup/open-knowledge-base.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import { controllable, HEARTBEAT_MS, startBot, type RunningBot } from '../support/bot-harness.js';
@@ -137,6 +138,13 @@ describe('given METRICS_PORT is set', () => {
     const { text } = await get(`${base}/metrics`);
     expect(sample(text, 'article_bot_model_timeouts_total')).toBe(1);
     expect(sample(text, 'article_bot_model_process_restarts_total')).toBe(restartsBefore + 1);
+  });
+
+  it('then unhandled rejections are counted by origin', async () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    handleUnhandledRejection(reset, { logger: running.log.logger, restart: () => undefined });
+    const { text } = await get(`${base}/metrics`);
+    expect(sample(text, 'article_bot_unhandled_rejections_total{origin="network"}')).toBe(1);
   });
 
   it('then /healthz answers 503 once the gateway connection is gone', async () => {
