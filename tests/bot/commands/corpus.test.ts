@@ -162,6 +162,16 @@ describe('given bad attachments', () => {
       'The file name .env.md cannot be used: a document name starts with a letter or digit and holds only letters, digits, spaces, dots, dashes, underscores and brackets.',
     ],
     [
+      'a name with markdown in it (shown literally, not as bold or a spoiler)',
+      { filename: '**bold**||x||.md', data: NOTE },
+      'The file name \\*\\*bold\\*\\*\\|\\|x\\|\\|.md cannot be used: a document name starts with a letter or digit and holds only letters, digits, spaces, dots, dashes, underscores and brackets.',
+    ],
+    [
+      'a name that is a masked link (shown literally, not as a link)',
+      { filename: '[click](https://evil.example).pdf', data: '%PDF-1.7' },
+      'Only .txt and .md files can be added; \\[click](https://evil.example).pdf is neither.',
+    ],
+    [
       'a title without paragraphs',
       { filename: 'title.md', data: '# Only a title\n' },
       'The file has no paragraphs to answer from (paragraphs are separated by blank lines).',
