@@ -119,7 +119,11 @@ export async function replyWithError(target: Target, error: unknown, context: Er
     reportQuestion({ source, outcome });
   }
   if (expected) {
-    logger.info({ ...where, problem: expected.key }, 'told the user about a problem they can fix');
+    // Refusals are everyday traffic: at info, what and why, not who and where (the question log keeps only keyed
+    // hashes of askers, and the log should not undo that); the ids are there at debug, for tracing one case.
+    const { user: _user, guild: _guild, channel: _channel, ...what } = where;
+    logger.info({ ...what, problem: expected.key }, 'told the user about a problem they can fix');
+    logger.debug({ ...where, problem: expected.key }, 'the problem was told to this user, here');
   } else if (isUndeliverable(error)) {
     // The failure was sending the reply itself; a second attempt would fail the same way.
     logger.warn({ err: error, ...where }, 'a reply could not be delivered');
