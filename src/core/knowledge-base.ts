@@ -318,7 +318,6 @@ export class KnowledgeBase {
   }
 
   private async rebuild(): Promise<ReindexReport> {
-    await this.ensureWriter();
     const started = performance.now();
     const previous = this.current.manifest;
     const notify: ProgressListener = (progress) => {
@@ -330,7 +329,9 @@ export class KnowledgeBase {
         }
       }
     };
+    // Told before anything is awaited: a rebuild started from an idle queue reports its first phase at once.
     notify({ phase: 'reading', done: 0, total: 1 });
+    await this.ensureWriter();
     await this.options.beforeReadingCorpus?.();
     const corpus = await loadCorpus(this.options.corpusPath);
     const { snapshot, embedded, reused } = await buildSnapshot(

@@ -12,6 +12,8 @@ export interface CorpusChange<T> {
  */
 export class RebuildQueue<Report> {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Tasks queued and not yet settled. */
+  private busy = 0;
   private running: Promise<Report> | undefined;
   private waiting: Promise<Report> | undefined;
 
@@ -28,11 +30,16 @@ export class RebuildQueue<Report> {
   /** A rebuild: the one running, or the one waiting its turn, or a new one at the end of the queue. */
   reindex(): Promise<Report> {
     if (this.running) return this.running;
-    this.waiting ??= this.serially(() => {
-      this.waiting = undefined;
+    if (this.waiting) return this.waiting;
+    // Known once serially() returns; on an idle queue the task has run by then.
+    const queued: { promise?: Promise<Report> } = {};
+    queued.promise = this.serially(() => {
+      if (queued.promise !== undefined && this.waiting === queued.promise) this.waiting = undefined;
       return this.start();
     });
-    return this.waiting;
+    // On an idle queue it started at once and is running; otherwise it waits its turn.
+    if (!this.running) this.waiting = queued.promise;
+    return queued.promise;
   }
 
   /**
@@ -66,10 +73,22 @@ export class RebuildQueue<Report> {
     return running;
   }
 
-  /** Runs tasks one after another, whatever happens to the one before. */
+  /**
+   * Runs tasks one after another, whatever happens to the one before. On an
+   * idle queue a task starts at once, in the caller's turn, as a rebuild did
+   * before there was a queue (its first progress report comes before anything
+   * else the caller does).
+   */
   private serially<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(task, task);
-    this.queue = result.catch(() => undefined);
+    const result = this.busy === 0 ? task() : this.queue.then(task, task);
+    this.busy++;
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queue = settled.then(() => {
+      this.busy--;
+    });
     return result;
   }
 }

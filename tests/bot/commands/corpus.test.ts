@@ -292,8 +292,11 @@ describe('given CORPUS_PATH pointing at a single file', () => {
   });
 
   it('then adding and removing say so, and listing still works', async () => {
-    const send = (subcommand: string, options: Record<string, string | AttachmentInput>) =>
-      singleFake.sendInteraction({ name: 'corpus', subcommand, options, ...ADMIN }).settled(10_000);
+    // Waited for until final: a refusal found after the progress heading went out comes up to a second later.
+    const send = (subcommand: string, options: Record<string, string | AttachmentInput>) => {
+      const handle = singleFake.sendInteraction({ name: 'corpus', subcommand, options, ...ADMIN });
+      return handle.waitFor(isFinal, 10_000).then(() => handle.settled(10_000));
+    };
     const isFile =
       'CORPUS_PATH points at a single file, not a directory, so documents cannot be added or removed from Discord. The bot’s operator can point it at a directory of .txt/.md files.';
     expect((await send('add', { file: { filename: 'note.md', data: NOTE } })).content).toBe(isFile);
