@@ -4,7 +4,7 @@ import { DISCORD_LIMITS, enforceLimits, truncatePlain, type ReplyPayload } from 
 import { EMBED_COLORS } from './embed-colors.js';
 import { excerpt } from './excerpt.js';
 import { t, type Language } from './i18n.js';
-import { bulletList, escapeQuoted, fitEscaped } from './markdown.js';
+import { bulletList, escapeQuoted, escapeQuotedWithoutPreviews, fitEscaped } from './markdown.js';
 
 const ELLIPSIS = '…';
 /** Room kept free under the 6000 total so rounding in the budget can never tip a message over. */
@@ -28,8 +28,12 @@ function formatScore(score: number): string {
 
 function questionLine(question: string, language: Language): string {
   const oneLine = question.replace(/\s+/g, ' ').trim();
-  return fitEscaped(truncatePlain(oneLine, ECHOED_QUESTION_LENGTH), DISCORD_LIMITS.content, (escaped) =>
-    t(language, 'questionEcho', { question: escaped }),
+  // Links are echoed without their previews: the asker's link is theirs, not the bot's to repost with a card.
+  return fitEscaped(
+    truncatePlain(oneLine, ECHOED_QUESTION_LENGTH),
+    DISCORD_LIMITS.content,
+    (escaped) => t(language, 'questionEcho', { question: escaped }),
+    escapeQuotedWithoutPreviews,
   );
 }
 

@@ -1,5 +1,19 @@
 import type { CorpusEditProblem } from '../core/corpus/corpus-edit-error.js';
+import { truncatePlain } from './discord-limits.js';
 import type { MessageKey, MessageParams } from './i18n.js';
+import { escapeQuoted } from './markdown.js';
+
+/** The longest file name shown in a reply, in characters, before it is escaped. */
+const SHOWN_NAME_LENGTH = 100;
+
+/**
+ * A file name as a reply shows it: literally (escaped, so `**`, `||`, a masked
+ * link or a heading in a rejected upload's name cannot format the reply), and
+ * cut to a line.
+ */
+function shownName(name: string): string {
+  return escapeQuoted(truncatePlain(name, SHOWN_NAME_LENGTH));
+}
 
 /** Sizes as an admin reads them: 1.2 MB, 850 KB, 12 bytes. */
 export function formatSize(bytes: number): string {
@@ -12,9 +26,9 @@ export function formatSize(bytes: number): string {
 export function corpusProblemMessage(problem: CorpusEditProblem): { key: MessageKey; params: MessageParams } {
   switch (problem.kind) {
     case 'badExtension':
-      return { key: 'corpusBadExtension', params: { name: problem.name } };
+      return { key: 'corpusBadExtension', params: { name: shownName(problem.name) } };
     case 'badName':
-      return { key: 'corpusBadName', params: { name: problem.name } };
+      return { key: 'corpusBadName', params: { name: shownName(problem.name) } };
     case 'tooLarge':
       return { key: 'corpusTooLarge', params: { size: formatSize(problem.bytes), limit: formatSize(problem.limit) } };
     case 'empty':
@@ -26,14 +40,14 @@ export function corpusProblemMessage(problem: CorpusEditProblem): { key: Message
     case 'noParagraphs':
       return { key: 'corpusNoParagraphs', params: {} };
     case 'exists':
-      return { key: 'corpusExists', params: { name: problem.name } };
+      return { key: 'corpusExists', params: { name: shownName(problem.name) } };
     case 'corpusMissing':
       return { key: 'corpusMissing', params: {} };
     case 'corpusIsFile':
       return { key: 'corpusIsFile', params: {} };
     case 'unknownDocument':
-      return { key: 'corpusUnknownDocument', params: { name: problem.name } };
+      return { key: 'corpusUnknownDocument', params: { name: shownName(problem.name) } };
     case 'lastDocument':
-      return { key: 'corpusLastDocument', params: { name: problem.name } };
+      return { key: 'corpusLastDocument', params: { name: shownName(problem.name) } };
   }
 }

@@ -1,5 +1,6 @@
 import { DiscordAPIError, HTTPError, MessageFlags, RESTJSONErrorCodes, type Message } from 'discord.js';
 import { CorpusEditError } from '../core/corpus/corpus-edit-error.js';
+import { ModelUnavailableError } from '../core/embedding/embedder.js';
 import { EmptyQuestionError } from '../core/knowledge-base.js';
 import { corpusProblemMessage } from './corpus-problems.js';
 import type { Logger } from '../logger.js';
@@ -48,6 +49,8 @@ function isUndeliverable(error: unknown): boolean {
 function asUserFacing(error: unknown): UserFacingError | undefined {
   if (error instanceof UserFacingError) return error;
   if (error instanceof EmptyQuestionError) return new UserFacingError('emptyQuestion', {}, { cause: error });
+  // The model hung or died (and is being started again): the question was fine, asking again will work.
+  if (error instanceof ModelUnavailableError) return new UserFacingError('modelUnavailable', {}, { cause: error });
   if (error instanceof CorpusEditError) {
     const { key, params } = corpusProblemMessage(error.problem);
     return new UserFacingError(key, params, { cause: error });
@@ -116,7 +119,11 @@ export async function replyWithError(target: Target, error: unknown, context: Er
     reportQuestion({ source, outcome });
   }
   if (expected) {
-    logger.info({ ...where, problem: expected.key }, 'told the user about a problem they can fix');
+    // Refusals are everyday traffic: at info, what and why, not who and where (the question log keeps only keyed
+    // hashes of askers, and the log should not undo that); the ids are there at debug, for tracing one case.
+    const { user: _user, guild: _guild, channel: _channel, ...what } = where;
+    logger.info({ ...what, problem: expected.key }, 'told the user about a problem they can fix');
+    logger.debug({ ...where, problem: expected.key }, 'the problem was told to this user, here');
   } else if (isUndeliverable(error)) {
     // The failure was sending the reply itself; a second attempt would fail the same way.
     logger.warn({ err: error, ...where }, 'a reply could not be delivered');

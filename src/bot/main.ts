@@ -4,6 +4,7 @@ import { configuredLogger } from '../startup/configured-logger.js';
 import { isExpectedStartupError } from '../startup/run-program.js';
 import { createBot, type Bot } from './bot.js';
 import { DiscordLoginError, missingTokenHelp } from './onboarding.js';
+import { handleUnhandledRejection } from './unhandled-rejections.js';
 
 /** After a stop, anything still holding the process open (a model still loading) gets this long. */
 const EXIT_AFTER_STOP_MS = 3000;
@@ -41,10 +42,22 @@ async function main(): Promise<number | undefined> {
 
   token = config.discord.token;
   const logger = configuredLogger(config);
-  // A reply that fails where nobody awaited it must not take the bot down; it is logged and the bot carries on.
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  let bot: Bot | undefined;
+  let stopping: Promise<void> | undefined;
+  // Discord's and the network's carry on; the bot's own stop it for the supervisor to restart (unhandled-rejections.ts).
+  process.on('unhandledRejection', (reason) =>
+    handleUnhandledRejection(reason, {
+      logger,
+      restart: () => {
+        if (stopping) return;
+        stopping = (bot?.stop() ?? Promise.resolve()).then(() => {
+          process.exitCode = 1;
+          exitSoon();
+        });
+      },
+    }),
+  );
 
-  let bot: Bot;
   try {
     bot = createBot({ config, logger });
   } catch (error) {
@@ -53,14 +66,14 @@ async function main(): Promise<number | undefined> {
     say(`${error.message}\n`);
     return 1;
   }
-  let stopping: Promise<void> | undefined;
+  const running = bot;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting without waiting');
       process.exit(1);
     }
     logger.info({ signal }, 'stopping: finishing the replies in flight');
-    stopping = bot.stop().then(() => {
+    stopping = running.stop().then(() => {
       logger.info('stopped');
       process.exitCode = 0;
       exitSoon();
@@ -70,14 +83,14 @@ async function main(): Promise<number | undefined> {
   process.on('SIGTERM', stop);
 
   try {
-    await Promise.all([bot.start(), bot.ready]);
+    await Promise.all([running.start(), running.ready]);
     logger.info('ready: answering questions');
     return undefined;
   } catch (error) {
     if (stopping) return undefined;
     if (isExpected(error)) say(`${error.message}\n`);
     else logger.fatal({ err: error }, 'the bot could not start');
-    await bot.stop();
+    await running.stop();
     exitSoon();
     return 1;
   }

@@ -3,6 +3,7 @@ import { Status, type Client } from 'discord.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { KnowledgeSource } from './context.js';
 import { onQuestion } from './question-events.js';
+import { onUnhandledRejection } from './unhandled-rejections.js';
 
 /**
  * The bot's metrics in Prometheus' format (prom-client): questions by source
@@ -56,15 +57,34 @@ export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMe
     if (seconds !== undefined) latency.observe({ source }, seconds);
   });
 
+  const rejections = new Counter({
+    name: `${PREFIX}unhandled_rejections_total`,
+    help: 'Promise rejections nobody handled, by origin: discord and network (the bot carries on), program (it stops to be restarted).',
+    labelNames: ['origin'] as const,
+    registers: [registry],
+  });
+  const stopCountingRejections = onUnhandledRejection((origin) => rejections.inc({ origin }));
+
   let countedRestarts = 0;
   new Counter({
     name: `${PREFIX}model_process_restarts_total`,
-    help: 'Times the embedding model process died and was started again.',
+    help: 'Times the embedding model process died or hung and was started again.',
     registers: [registry],
     collect() {
       const restarts = knowledge.current?.embedder.restarts ?? 0;
       if (restarts > countedRestarts) this.inc(restarts - countedRestarts);
       countedRestarts = Math.max(countedRestarts, restarts);
+    },
+  });
+  let countedTimeouts = 0;
+  new Counter({
+    name: `${PREFIX}model_timeouts_total`,
+    help: 'Calls the embedding model did not answer in time; each time its process was killed to be started again.',
+    registers: [registry],
+    collect() {
+      const timeouts = knowledge.current?.embedder.timeouts ?? 0;
+      if (timeouts > countedTimeouts) this.inc(timeouts - countedTimeouts);
+      countedTimeouts = Math.max(countedTimeouts, timeouts);
     },
   });
   new Gauge({
@@ -110,6 +130,9 @@ export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMe
       const connected = gatewayConnected();
       return { healthy: indexLoaded && connected, indexLoaded, gatewayConnected: connected };
     },
-    close: stopCounting,
+    close() {
+      stopCounting();
+      stopCountingRejections();
+    },
   };
 }

@@ -107,7 +107,8 @@ export async function answerQuestion(
   const answerId = newAnswerId();
   const started = performance.now();
   const answer = await knowledgeBase.ask(withoutMentions(question), { more: MORE_PASSAGES });
-  const { manifest } = knowledgeBase;
+  // The index it was answered from: a rebuild may have swapped in another one while the question was embedded.
+  const { manifest } = answer;
   const { documents } = manifest.corpus;
   const sections = documents.flatMap((document) => document.sections);
   // Echoed as written, mentions included: they are shown, never pinged.

@@ -38,7 +38,7 @@ runProgram(async () => {
   const knowledgeBase = await openKnowledgeBase(config, logger, progressPrinter());
   try {
     const answer = await knowledgeBase.ask(question, { k });
-    const multipleDocuments = knowledgeBase.manifest.corpus.documents.length > 1;
+    const multipleDocuments = answer.manifest.corpus.documents.length > 1;
     process.stdout.write(
       values.json ? `${JSON.stringify(answerToJson(answer))}\n` : answerToText(answer, { multipleDocuments }),
     );

@@ -1,4 +1,5 @@
 import { readConfig } from '../config/config.js';
+import type { CalibrationExclusions } from '../core/search/relevance/calibration.js';
 import { configuredLogger } from '../startup/configured-logger.js';
 import { openKnowledgeBase } from '../startup/open-knowledge-base.js';
 import { runProgram } from '../startup/run-program.js';
@@ -8,6 +9,11 @@ const USAGE = `Usage: npm run index [-- --force]
 
 Builds the index of the corpus (CORPUS_PATH) into INDEX_DIR, or confirms the
 persisted one is up to date. --force rebuilds even when nothing changed.`;
+
+function leftOut({ probes, windows, cosines }: CalibrationExclusions): string {
+  if (probes + windows + cosines === 0) return 'nothing';
+  return `${probes} probe vectors, ${windows} passage windows (not in the dense index), ${cosines} cosines`;
+}
 
 runProgram(async () => {
   const args = process.argv.slice(2);
@@ -37,7 +43,8 @@ runProgram(async () => {
     process.stderr.write(
       `${verb}: ${report.passages} passages (${report.windows} windows: ${report.embedded} embedded now, ${report.reused} reused) ` +
         `with ${knowledgeBase.manifest.model.id} in ${config.indexDir} (${(report.durationMs / 1000).toFixed(1)} s).\n` +
-        `Dense relevance bar: ${bar.bar.toFixed(4)} (${barSource}).\n`,
+        `Dense relevance bar: ${bar.bar.toFixed(4)} (${barSource}).\n` +
+        `Left out of the calibration as unusable (not finite, or all zeros): ${leftOut(calibration.excluded)}.\n`,
     );
     return 0;
   } finally {

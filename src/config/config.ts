@@ -31,6 +31,9 @@ export interface Config {
     queryPrefix: string;
     passagePrefix: string;
     batchSize: number;
+    /** Seconds one text may take in the model before its process counts as hung. */
+    timeoutSeconds: number;
+    maxRestartsPerMinute: number;
   };
   retrieval: {
     topK: number;
@@ -124,6 +127,8 @@ export function parseConfig(env: Environment, cwd = process.cwd()): Config {
       queryPrefix: values.QUERY_PREFIX ?? prefixes.query,
       passagePrefix: values.PASSAGE_PREFIX ?? prefixes.passage,
       batchSize: values.EMBED_BATCH_SIZE,
+      timeoutSeconds: values.MODEL_TIMEOUT_SECONDS,
+      maxRestartsPerMinute: values.MODEL_RESTARTS_PER_MINUTE,
     },
     retrieval: {
       topK: values.TOP_K,

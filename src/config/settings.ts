@@ -189,6 +189,28 @@ export const SETTINGS = {
     comment: ['Texts per forward pass when indexing and when batching concurrent questions.'],
     schema: integer(1, 256),
   },
+  MODEL_TIMEOUT_SECONDS: {
+    group: 'Embedding model',
+    default: '30',
+    summary:
+      'how long the model may take for one text before its process counts as hung, is killed and started again; a batch of n texts gets (1 + n/8) times this ([operations](docs/operations.md#when-the-model-stalls-or-crashes))',
+    comment: [
+      'Seconds the model may take for one text before its process counts as hung and is killed and',
+      'started again (the questions waiting get "try again"). A batch of n texts gets (1 + n/8) times this.',
+    ],
+    schema: integer(1, 3600),
+  },
+  MODEL_RESTARTS_PER_MINUTE: {
+    group: 'Embedding model',
+    default: '5',
+    summary:
+      'most restarts of a model process that died or hung in any minute (restarts also back off: 1 s, 2 s, 4 s … up to a minute)',
+    comment: [
+      'Most restarts of a model process that died or hung in any minute; restarts also back off',
+      '(at once, then 1 s, 2 s, 4 s … up to a minute) while the model keeps failing.',
+    ],
+    schema: integer(1, 60),
+  },
   TOP_K: {
     group: 'Answers',
     default: '3',

@@ -1,4 +1,5 @@
 import type { Passage } from './corpus/corpus.js';
+import type { Manifest } from './index/index-store.js';
 import type { RelevanceEvidence } from './search/relevance/decision.js';
 import type { BarInForce, Outcome } from './search/relevance/judge.js';
 import type { Highlight, RankerMode } from './search/retrieval.js';
@@ -44,6 +45,12 @@ export interface Answer {
    * passage of a declined question.
    */
   next: NextPassage[];
+  /**
+   * The manifest of the index snapshot the question was answered from:
+   * everything said around the passages (sections, documents, topics) comes
+   * from it, even when a rebuild has swapped in another index since.
+   */
+  manifest: Manifest;
 }
 
 export interface AskOptions {

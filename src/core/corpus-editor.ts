@@ -39,15 +39,14 @@ export function checkDocumentName(name: string): string {
 
 /**
  * Adds and removes the corpus's documents and rebuilds the index after each
- * change, one change at a time. A change is made on disk atomically (a new
+ * change, one change at a time, in the knowledge base's queue of rebuilds
+ * (so no rebuild reads the corpus while it changes). A change is made on disk atomically (a new
  * file is written whole under a temporary name and renamed into place; an
  * old one is first renamed aside), and undone if the rebuild fails, so the
  * corpus on disk always matches an index that was served: nothing changes
  * unless everything does.
  */
 export class CorpusEditor {
-  private queue: Promise<unknown> = Promise.resolve();
-
   constructor(
     private readonly knowledgeBase: KnowledgeBase,
     readonly corpusPath: string,
@@ -80,13 +79,13 @@ export class CorpusEditor {
    * GB18030, stored as UTF-8) and rebuilds. A name already taken (in any
    * letter case) is refused unless `replace` is set.
    */
-  add(
+  async add(
     name: string,
     bytes: Uint8Array,
     options: { replace: boolean },
     onProgress?: ProgressListener,
   ): Promise<AddedDocument> {
-    return this.serially(async () => {
+    const { value, report } = await this.knowledgeBase.changeCorpus(async () => {
       checkDocumentName(name);
       await this.checkEditable();
       const { text, encoding } = decodeDocument(bytes);
@@ -102,20 +101,23 @@ export class CorpusEditor {
       if (existing && backup) await rename(path.join(this.corpusPath, existing), backup);
       await rename(upload, target);
       await syncDirectory(this.corpusPath);
-
-      const report = await this.rebuildOrUndo(onProgress, async () => {
-        await rm(target, { force: true });
-        if (existing && backup) await rename(backup, path.join(this.corpusPath, existing));
-      });
-      if (backup) await rm(backup, { force: true });
-      const passages = this.knowledgeBase.manifest.passages.filter((passage) => passage.document === name).length;
-      return { name, encoding, passages, replaced: existing !== undefined, report };
-    });
+      return {
+        value: { encoding, existing, backup },
+        undo: async () => {
+          await rm(target, { force: true });
+          if (existing && backup) await rename(backup, path.join(this.corpusPath, existing));
+          await syncDirectory(this.corpusPath);
+        },
+      };
+    }, onProgress);
+    if (value.backup) await rm(value.backup, { force: true });
+    const passages = this.knowledgeBase.manifest.passages.filter((passage) => passage.document === name).length;
+    return { name, encoding: value.encoding, passages, replaced: value.existing !== undefined, report };
   }
 
   /** Removes a document by its file name and rebuilds; the last document cannot be removed. */
-  remove(name: string, onProgress?: ProgressListener): Promise<ReindexReport> {
-    return this.serially(async () => {
+  async remove(name: string, onProgress?: ProgressListener): Promise<ReindexReport> {
+    const { value: backup, report } = await this.knowledgeBase.changeCorpus(async () => {
       const names = await this.documentNames();
       if (!names.includes(name)) throw new CorpusEditError({ kind: 'unknownDocument', name });
       if (names.length === 1) throw new CorpusEditError({ kind: 'lastDocument', name });
@@ -123,36 +125,19 @@ export class CorpusEditor {
       const backup = this.workFile('removed');
       await rename(target, backup);
       await syncDirectory(this.corpusPath);
-      const report = await this.rebuildOrUndo(onProgress, () => rename(backup, target));
-      await rm(backup, { force: true });
-      return report;
-    });
+      return {
+        value: backup,
+        undo: async () => {
+          await rename(backup, target);
+          await syncDirectory(this.corpusPath);
+        },
+      };
+    }, onProgress);
+    await rm(backup, { force: true });
+    return report;
   }
 
   private workFile(purpose: string): string {
     return path.join(this.corpusPath, `${WORK_FILE_PREFIX}${purpose}-${randomBytes(6).toString('hex')}.tmp`);
-  }
-
-  /**
-   * Rebuilds from the corpus as it now is: a rebuild already running read the
-   * corpus before this change, so it is waited for, not joined. If the
-   * rebuild fails the change is undone and the failure passed on.
-   */
-  private async rebuildOrUndo(onProgress: ProgressListener | undefined, undo: () => Promise<void>) {
-    if (this.knowledgeBase.isRebuilding) await this.knowledgeBase.reindex().catch(() => undefined);
-    try {
-      return await this.knowledgeBase.reindex(onProgress);
-    } catch (error) {
-      await undo();
-      await syncDirectory(this.corpusPath);
-      throw error;
-    }
-  }
-
-  /** Runs changes one after another, whatever happens to the one before. */
-  private serially<T>(change: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(change, change);
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 }

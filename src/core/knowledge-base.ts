@@ -5,6 +5,8 @@ import { EmptyQuestionError, type Answer, type AskOptions, type IndexReport, typ
 import { loadCorpus } from './corpus/corpus.js';
 import type { Embedder } from './embedding/embedder.js';
 import { buildSnapshot, type IndexBuildOptions, type ProgressListener } from './index/index-builder.js';
+import { IndexLock, IndexLockedError } from './index/index-lock.js';
+import { RebuildQueue, type CorpusChange } from './rebuild-queue.js';
 import {
   IndexUnavailableError,
   readSnapshot,
@@ -16,6 +18,7 @@ import {
 import { lexicalTerms, warmUpSegmenter, type LexicalHit } from './search/lexical.js';
 import { toSimplifiedScript } from './corpus/normalize.js';
 import { QueryBatcher } from './embedding/query-batcher.js';
+import { isUsableVector } from './embedding/vector-check.js';
 import type { RelevanceEvidence } from './search/relevance/decision.js';
 import { barInForce, decideOutcome, judgePassages, type BarInForce } from './search/relevance/judge.js';
 import { linkedWords, withMeanings, type MeaningEvidence } from './search/relevance/meanings.js';
@@ -36,7 +39,11 @@ export interface KnowledgeBaseOptions extends IndexBuildOptions {
   batchQueries?: boolean;
   /** Where synonyms and translations come from (default: CC-CEDICT, opened by open()). */
   dictionary?: Dictionary;
+  /** Called before every read of the corpus (tests make the read slow, to race it). */
+  beforeReadingCorpus?: () => void | Promise<void>;
 }
+
+export type { CorpusChange } from './rebuild-queue.js';
 
 const NO_EVIDENCE: RelevanceEvidence = { dense: 0, lexical: 0, gap: 0, score: 0, relevant: false };
 
@@ -46,7 +53,10 @@ const NO_EVIDENCE: RelevanceEvidence = { dense: 0, lexical: 0, gap: 0, score: 0,
  */
 export class KnowledgeBase {
   private current: IndexSnapshot;
-  private rebuilding: Promise<ReindexReport> | undefined;
+  private readonly rebuilds = new RebuildQueue<ReindexReport>(
+    () => this.rebuild(),
+    () => this.progressListeners.clear(),
+  );
   private readonly progressListeners = new Set<ProgressListener>();
   private readonly batcher: QueryBatcher | undefined;
   readonly logger: Logger;
@@ -56,6 +66,8 @@ export class KnowledgeBase {
     snapshot: IndexSnapshot,
     readonly startReport: IndexReport,
     private readonly dictionary: Dictionary,
+    /** The index directory's lock: none when another process holds it (this one then only reads). */
+    private lock: IndexLock | undefined,
   ) {
     this.current = snapshot;
     this.logger = options.logger ?? silentLogger;
@@ -66,19 +78,47 @@ export class KnowledgeBase {
   /**
    * Loads the persisted index when it matches the corpus and the model, and
    * builds it otherwise (missing, stale, or damaged files, with a warning).
+   * It takes the index directory's lock (index-lock.ts) and holds it until
+   * closed; when another live process holds it, a current index is still
+   * served (read only: a rebuild then fails), and one that would need building
+   * is an {@link IndexLockedError}.
    */
   static async open(options: KnowledgeBaseOptions, onProgress?: ProgressListener): Promise<KnowledgeBase> {
+    const acquired = await IndexLock.acquire(options.indexDir);
+    const lock = acquired instanceof IndexLock ? acquired : undefined;
+    try {
+      return await KnowledgeBase.openLocked(
+        options,
+        lock,
+        onProgress,
+        'heldBy' in acquired ? acquired.heldBy : undefined,
+      );
+    } catch (error) {
+      await lock?.release();
+      throw error;
+    }
+  }
+
+  private static async openLocked(
+    options: KnowledgeBaseOptions,
+    lock: IndexLock | undefined,
+    onProgress: ProgressListener | undefined,
+    heldBy: ConstructorParameters<typeof IndexLockedError>[1] | undefined,
+  ): Promise<KnowledgeBase> {
     const logger = options.logger ?? silentLogger;
     const started = performance.now();
     onProgress?.({ phase: 'reading', done: 0, total: 1 });
+    await options.beforeReadingCorpus?.();
     const corpus = await loadCorpus(options.corpusPath);
-    await removeStale(options.indexDir);
+    // Leftovers of interrupted builds are only leftovers to the writer: another process's may be in progress.
+    if (lock) await removeStale(options.indexDir);
+    else logger.warn({ indexDir: options.indexDir, heldBy }, 'the index is held by another process; reading it only');
     const dictionary = options.dictionary ?? (await CedictDictionary.open());
 
     let reason: string;
     try {
       const snapshot = await readSnapshot(options.indexDir);
-      const stale = staleReason(snapshot.manifest, corpus.contentHash, options.embedder.info);
+      const stale = staleReason(snapshot.manifest, corpus.contentHash, options.embedder.info, options.hnsw);
       if (!stale) {
         // A rebuild loads the segmenter anyway; a warm start would otherwise make the first question wait for it.
         warmUpSegmenter();
@@ -93,7 +133,7 @@ export class KnowledgeBase {
           builtAt: snapshot.manifest.builtAt,
         };
         logger.info({ passages: report.passages, builtAt: report.builtAt }, 'loaded the persisted index');
-        return new KnowledgeBase(options, snapshot, report, dictionary);
+        return new KnowledgeBase(options, snapshot, report, dictionary, lock);
       }
       reason = stale;
       logger.info({ reason }, 'the persisted index is stale; rebuilding');
@@ -106,6 +146,7 @@ export class KnowledgeBase {
       else logger.info({ reason }, 'building the index');
     }
 
+    if (!lock) throw new IndexLockedError(options.indexDir, heldBy!, `build the index (${reason})`);
     const { snapshot, embedded, reused } = await buildSnapshot(corpus, { ...options, logger }, onProgress);
     const report: IndexReport = {
       action: 'built',
@@ -127,7 +168,7 @@ export class KnowledgeBase {
       },
       'built the index',
     );
-    return new KnowledgeBase(options, snapshot, report, dictionary);
+    return new KnowledgeBase(options, snapshot, report, dictionary, lock);
   }
 
   get manifest(): Manifest {
@@ -143,7 +184,7 @@ export class KnowledgeBase {
   }
 
   get isRebuilding(): boolean {
-    return this.rebuilding !== undefined;
+    return this.rebuilds.isRebuilding;
   }
 
   /** The dense bar in force for the served index: calibrated for its model, unless MIN_SCORE sets it. */
@@ -183,7 +224,9 @@ export class KnowledgeBase {
       // Warm the term cache for the highlighter (it analyses the question as asked) while the model still runs.
       lexicalTerms(question);
     }
-    const vector = pending ? await pending : null;
+    const embedded = pending ? await pending : null;
+    // A question the model gives no usable vector (all zeros, not finite) has no dense evidence, only lexical.
+    const vector = embedded && isUsableVector(embedded, snapshot.manifest.model.dimensions) ? embedded : null;
     return { ranked: rankPassages(snapshot, cleaned, vector, { mode, limit, lexicalHits }), meaning };
   }
 
@@ -246,6 +289,7 @@ export class KnowledgeBase {
       bar,
       best,
       next,
+      manifest: snapshot.manifest,
     };
   }
 
@@ -264,17 +308,38 @@ export class KnowledgeBase {
   /**
    * Re-reads the corpus and rebuilds the index. Questions keep being answered
    * from the old snapshot until the new one is complete; a second call while a
-   * rebuild runs joins it; a failed rebuild leaves the old index serving.
+   * rebuild runs (or waits its turn) joins it; a failed rebuild leaves the old
+   * index serving. A corpus change queued before it is made first.
    */
   reindex(onProgress?: ProgressListener): Promise<ReindexReport> {
     if (onProgress) this.progressListeners.add(onProgress);
-    if (!this.rebuilding) {
-      this.rebuilding = this.rebuild().finally(() => {
-        this.rebuilding = undefined;
-        this.progressListeners.clear();
-      });
-    }
-    return this.rebuilding;
+    return this.rebuilds.reindex();
+  }
+
+  /**
+   * Changes the corpus on disk, then rebuilds, in the queue rebuilds go
+   * through (rebuild-queue.ts): after the rebuild in progress, and before any
+   * other, so no rebuild reads the corpus half-changed; undone if the rebuild
+   * fails.
+   */
+  changeCorpus<T>(
+    change: () => Promise<CorpusChange<T>>,
+    onProgress?: ProgressListener,
+  ): Promise<{ value: T; report: ReindexReport }> {
+    return this.rebuilds.change(async () => {
+      const made = await change();
+      if (onProgress) this.progressListeners.add(onProgress);
+      return made;
+    });
+  }
+
+  /** Only the holder of the index directory's lock writes it; one that opened it read-only tries to take it now. */
+  private async ensureWriter(): Promise<void> {
+    if (this.lock && (await this.lock.isHeld())) return;
+    const acquired = await IndexLock.acquire(this.options.indexDir);
+    if (!(acquired instanceof IndexLock))
+      throw new IndexLockedError(this.options.indexDir, acquired.heldBy, 'rebuild the index');
+    this.lock = acquired;
   }
 
   private async rebuild(): Promise<ReindexReport> {
@@ -289,7 +354,10 @@ export class KnowledgeBase {
         }
       }
     };
+    // Told before anything is awaited: a rebuild started from an idle queue reports its first phase at once.
     notify({ phase: 'reading', done: 0, total: 1 });
+    await this.ensureWriter();
+    await this.options.beforeReadingCorpus?.();
     const corpus = await loadCorpus(this.options.corpusPath);
     const { snapshot, embedded, reused } = await buildSnapshot(
       corpus,
@@ -319,7 +387,8 @@ export class KnowledgeBase {
   }
 
   async close(): Promise<void> {
-    await this.rebuilding?.catch(() => undefined);
+    await this.rebuilds.idle();
+    await this.lock?.release();
     await this.options.embedder.close();
     if (!this.options.dictionary) this.dictionary.close();
   }

@@ -31,6 +31,9 @@ export async function loadConfiguredEmbedder(config: Config, logger: Logger): Pr
     queryPrefix: config.embedding.queryPrefix,
     passagePrefix: config.embedding.passagePrefix,
     onDownloadProgress: downloadLogger(logger, config.embedding.hubEndpoint),
+    timeoutSeconds: config.embedding.timeoutSeconds,
+    maxRestartsPerMinute: config.embedding.maxRestartsPerMinute,
+    logger,
   });
   logger.info(
     { model: embedder.info.id, dimensions: embedder.info.dimensions, maxTokens: embedder.info.maxTokens },

@@ -79,6 +79,16 @@ describe('given quoted text full of markdown and mentions', () => {
     });
     expect(reply.content).toBe('**Question:** \\*\\*x\\*\\* \\|\\|y\\|\\|');
   });
+
+  it('then the links of an echoed question are shown without previews, in angle brackets, as written', () => {
+    const reply = formatAnswer(
+      answer([result('杰文斯')], 'is https://evil.example/a_b?c=1 right? see [this](https://e.example/x).'),
+      { language: 'en', sections: SECTIONS, echoQuestion: true },
+    );
+    expect(reply.content).toBe(
+      '**Question:** is <https://evil.example/a_b?c=1> right? see \\[this](<https://e.example/x>).',
+    );
+  });
 });
 
 describe('given an answer that is not relevant enough', () => {

@@ -1,5 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { t } from '../../src/bot/i18n.js';
+import { handleUnhandledRejection } from '../../src/bot/unhandled-rejections.js';
 import { openKnowledgeBase } from '../../src/startup/open-knowledge-base.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import { controllable, HEARTBEAT_MS, startBot, type RunningBot } from '../support/bot-harness.js';
@@ -47,7 +49,8 @@ describe('given METRICS_PORT is set', () => {
   beforeAll(async () => {
     const port = await freePort();
     running = await startBot(fake, {
-      env: { METRICS_PORT: String(port), RATE_LIMIT_COUNT: '3' },
+      // A model call gets 3 s here, so a model process that stops answering is found out quickly.
+      env: { METRICS_PORT: String(port), RATE_LIMIT_COUNT: '3', MODEL_TIMEOUT_SECONDS: '3' },
       waitForKnowledgeBase: false,
       // The knowledge base loads only when the test says so, to see /healthz before and after.
       openKnowledgeBase: async (config, logger): Promise<KnowledgeBase> => {
@@ -118,6 +121,30 @@ describe('given METRICS_PORT is set', () => {
     await fake.sendInteraction({ name: 'ask', options: { question: '博通' } }).done;
     const { text } = await get(`${base}/metrics`);
     expect(sample(text, 'article_bot_model_process_restarts_total')).toBe(1);
+  });
+
+  it('then a model process that stops answering gets "try again" replies, and its timeout and restart are counted', async () => {
+    const knowledgeBase = await running.bot.ready;
+    const before = await get(`${base}/metrics`);
+    const restartsBefore = sample(before.text, 'article_bot_model_process_restarts_total')!;
+    expect(sample(before.text, 'article_bot_model_timeouts_total')).toBe(0);
+    process.kill(knowledgeBase.embedder.modelProcessId!, 'SIGSTOP');
+    const stalled = await Promise.all(
+      ['英伟达', '杰文斯悖论'].map((question) => fake.sendInteraction({ name: 'ask', options: { question } }).done),
+    );
+    for (const state of stalled) expect(state.content).toBe(t('en', 'modelUnavailable'));
+    const answered = await fake.sendInteraction({ name: 'ask', options: { question: '博通' } }).done;
+    expect(answered.embeds.length).toBeGreaterThan(0);
+    const { text } = await get(`${base}/metrics`);
+    expect(sample(text, 'article_bot_model_timeouts_total')).toBe(1);
+    expect(sample(text, 'article_bot_model_process_restarts_total')).toBe(restartsBefore + 1);
+  });
+
+  it('then unhandled rejections are counted by origin', async () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    handleUnhandledRejection(reset, { logger: running.log.logger, restart: () => undefined });
+    const { text } = await get(`${base}/metrics`);
+    expect(sample(text, 'article_bot_unhandled_rejections_total{origin="network"}')).toBe(1);
   });
 
   it('then /healthz answers 503 once the gateway connection is gone', async () => {

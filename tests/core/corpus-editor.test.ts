@@ -197,3 +197,45 @@ describe('given CORPUS_PATH that is not a directory', () => {
     expect(await refusal(editor.documentNames())).toBe('corpusMissing');
   });
 });
+
+describe('given a /reindex still reading the corpus when a document is added', () => {
+  it('then the document lands only after that read, and every index served matches a corpus that existed whole', async () => {
+    const corpusPath = await copyOfCorpus();
+    let holdRead: Promise<void> | undefined;
+    let readHeld!: () => void;
+    const reading = new Promise<void>((resolve) => (readHeld = resolve));
+    const seen: string[][] = [];
+    const knowledgeBase = await KnowledgeBase.open({
+      corpusPath,
+      indexDir: await tempDir('index-'),
+      embedder: new SyntheticEmbedder('synthetic-model', 0),
+      // A slow corpus read: the rebuild's read waits until the test lets it go on.
+      beforeReadingCorpus: async () => {
+        if (holdRead) {
+          readHeld();
+          await holdRead;
+        }
+        seen.push((await readdir(corpusPath)).filter((name) => !name.startsWith('.')).sort());
+      },
+    });
+    let letRead!: () => void;
+    holdRead = new Promise<void>((resolve) => (letRead = resolve));
+    const editor = new CorpusEditor(knowledgeBase, corpusPath);
+
+    const reindexing = knowledgeBase.reindex();
+    await reading;
+    holdRead = undefined;
+    const adding = editor.add('note.md', Buffer.from(NOTE), { replace: false });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The edit waits its turn: nothing changed on disk under the read in progress.
+    expect(await readdir(corpusPath)).toEqual([ARTICLE]);
+    letRead();
+
+    const report = await reindexing;
+    expect(report.passages).toBe(25);
+    const added = await adding;
+    expect(added.report.passages).toBe(27);
+    expect(seen.slice(1)).toEqual([[ARTICLE], [ARTICLE, 'note.md'].sort()]);
+    expect(knowledgeBase.manifest.passages.filter((passage) => passage.document === 'note.md')).toHaveLength(2);
+  });
+});

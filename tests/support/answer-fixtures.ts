@@ -1,4 +1,5 @@
 import type { Passage } from '../../src/core/corpus/corpus.js';
+import type { Manifest } from '../../src/core/index/index-store.js';
 import type { Answer, AnswerPassage } from '../../src/core/knowledge-base.js';
 import type { Highlight } from '../../src/core/search/retrieval.js';
 
@@ -36,6 +37,44 @@ export function result(
   };
 }
 
+/** The manifest of a one-document index holding these passages (the snapshot an answer comes from). */
+export function manifestOf(passages: Passage[]): Manifest {
+  return {
+    formatVersion: 3,
+    model: {
+      id: 'tiny',
+      dimensions: 64,
+      maxTokens: 128,
+      queryPrefix: '',
+      passagePrefix: '',
+      quantized: true,
+      fingerprint: 'tiny',
+    },
+    corpus: {
+      path: 'corpus',
+      contentHash: '0'.repeat(64),
+      documents: [{ name: 'article.txt', title: 'The article', sections: SECTIONS }],
+      scripts: ['han'],
+    },
+    calibration: {
+      probeSet: 'probes',
+      probes: 72,
+      distribution: { min: 0.1, p25: 0.2, median: 0.3, p75: 0.4, p90: 0.5, p98: 0.82, max: 0.9 },
+      bar: 0.82,
+      spread: 0.03,
+      excluded: { probes: 0, windows: 0, cosines: 0 },
+    },
+    passages,
+    windows: passages.map((_, index) => index),
+    windowsWithoutVector: [],
+    hnsw: { M: 16, efConstruction: 200, efSearch: 64, space: 'cosine' },
+    files: {},
+    builtAt: '2026-01-01T00:00:00.000Z',
+    buildMs: 1,
+    versions: {},
+  };
+}
+
 export function answer(
   results: AnswerPassage[],
   question = '什么是杰文斯悖论?',
@@ -54,6 +93,7 @@ export function answer(
       ? { dense: 1.2, lexical: 0, gap: 0, score: 1.2, relevant: true }
       : { dense: 0.3, lexical: 0, gap: 1, score: -0.2, relevant: false },
     next: [],
+    manifest: manifestOf(results.map((entry) => entry.passage)),
   };
 }
 

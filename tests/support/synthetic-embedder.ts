@@ -15,6 +15,8 @@ export class SyntheticEmbedder implements Embedder {
     id: string,
     private readonly sharedWeight: number,
     dimensions = 48,
+    /** Texts it embeds as a zero vector, as some models embed text they do not know. */
+    private readonly zeroFor: (text: string) => boolean = () => false,
   ) {
     this.info = {
       id,
@@ -29,6 +31,7 @@ export class SyntheticEmbedder implements Embedder {
 
   private vectorOf(text: string): Float32Array {
     const vector = new Float32Array(this.info.dimensions);
+    if (this.zeroFor(text)) return vector;
     let seed = createHash('sha256').update(text).digest().readUInt32LE(0);
     for (let index = 0; index < vector.length; index++) {
       // xorshift32, then a centred uniform: a random direction of roughly unit length.

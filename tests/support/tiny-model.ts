@@ -32,6 +32,12 @@ export interface TinyModelOptions {
   modelType?: string;
   /** Extra text whose characters (and ASCII words) must be in the vocabulary. */
   vocabularyText?: string;
+  /**
+   * The only characters the model knows. Tokens with any other character, and the special tokens, embed
+   * as zeros, so a text with none of these characters embeds as a zero vector, as some real models
+   * embed text they have never seen. Unset: the model knows every token of its vocabulary.
+   */
+  knownCharacters?: string;
 }
 
 const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
@@ -250,11 +256,16 @@ function tokenWeight(token: string): number {
   return 1;
 }
 
-function buildEmbeddings(vocab: string[], dimensions: number): Float32Array {
+function buildEmbeddings(vocab: string[], dimensions: number, knownCharacters?: string): Float32Array {
   const table = new Float32Array(vocab.length * dimensions);
+  const known = knownCharacters === undefined ? undefined : new Set(knownCharacters.toLowerCase());
+  const isKnown = (token: string) =>
+    !known ||
+    (!(SPECIAL_TOKENS as readonly string[]).includes(token) &&
+      [...(token.startsWith('##') ? token.slice(2) : token)].every((character) => known.has(character)));
   vocab.forEach((token, id) => {
     const row = table.subarray(id * dimensions, (id + 1) * dimensions);
-    const weight = tokenWeight(token);
+    const weight = isKnown(token) ? tokenWeight(token) : 0;
     if (weight > 0) fillTokenVector(row, token, weight);
   });
   return table;
@@ -408,7 +419,7 @@ export async function createTinyModel(dir: string, options: TinyModelOptions = {
     throw new Error(`maxTokens must be an integer >= 3, got ${maxTokens}`);
 
   const vocab = buildVocabulary(options.vocabularyText);
-  const embeddings = buildEmbeddings(vocab, dimensions);
+  const embeddings = buildEmbeddings(vocab, dimensions, options.knownCharacters);
   const onnxBytes = buildOnnxModel(embeddings, vocab.length, dimensions);
 
   const config = {

@@ -151,6 +151,7 @@ export const english = {
   unknownCommand: 'This bot does not know that command; its command list may be out of date.',
   unknownComponent: 'This button belongs to a version of the bot that is gone. Please ask again.',
   restarting: 'The bot is restarting. Please ask again in a minute.',
+  modelUnavailable: 'The language model is not answering right now. Please try again in a moment.',
   unexpected: 'Sorry, something went wrong on my side. Please try again in a moment.',
 
   // Interactive answers: buttons, the closest passage, example questions

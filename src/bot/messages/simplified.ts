@@ -129,6 +129,7 @@ export const simplified: Record<MessageKey, string> = {
   unknownCommand: '机器人不认识这个命令,命令列表可能已过时。',
   unknownComponent: '这个按钮来自机器人已不再使用的版本,请重新提问。',
   restarting: '机器人正在重启,请过一分钟再问。',
+  modelUnavailable: '语言模型暂时没有响应,请稍后再试。',
   unexpected: '抱歉,我这边出了点问题,请稍后再试。',
 
   moreButton: '更多',

@@ -33,6 +33,8 @@ export interface Embedder {
   readonly restarts?: number;
   /** For a model run in a process of its own: that process's id while it runs. */
   readonly modelProcessId?: number;
+  /** For a model run in a process of its own: calls it did not answer in time (it was killed then). */
+  readonly timeouts?: number;
 }
 
 /** Where the time of one `embed` call went (for the benchmark; milliseconds). */
@@ -53,5 +55,17 @@ export class ModelLoadError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ModelLoadError';
+  }
+}
+
+/**
+ * The model cannot answer now: it did not answer in time, it died, or it is
+ * waiting to be started again after failing. Questions get a "try again in a
+ * moment" reply; nothing is wrong with them.
+ */
+export class ModelUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelUnavailableError';
   }
 }

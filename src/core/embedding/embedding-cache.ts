@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, rm, truncate } from 'node:fs/promises';
 import { writeDurably } from '../durable-files.js';
 import path from 'node:path';
 import type { ModelInfo } from './embedder.js';
+import { isUsableVector } from './vector-check.js';
 
 /**
  * Passage vectors from earlier builds, so that a rebuild embeds only the
@@ -12,6 +13,8 @@ import type { ModelInfo } from './embedder.js';
  * embedded. The cache only ever saves work: a record that fails its checksum
  * (a torn append after a crash, a damaged disk) ends the readable part and
  * the rest is embedded again, and the served index never depends on it.
+ * A vector that is not finite or is all zeros (vector-check.ts) is neither
+ * stored nor, if an older version stored it, reused.
  *
  * The file: 8 bytes of magic, the space as JSON (4-byte length first), then
  * records of a 32-byte key, the vector (float32, little-endian) and the
@@ -49,6 +52,8 @@ export class EmbeddingCache {
   /** Bytes of the file that hold whole, verified records (anything after is cut before appending). */
   private validBytes = 0;
   private fileBytes = 0;
+  /** Records in the file whose vectors are unusable: skipped, and dropped at the next rewrite. */
+  private unusable = 0;
 
   private constructor(
     readonly file: string,
@@ -101,7 +106,8 @@ export class EmbeddingCache {
       if (!checksum(key, vector).equals(data.subarray(offset + KEY_BYTES + vectorBytes, offset + recordBytes))) break;
       const values = new Float32Array(this.dimensions);
       for (let index = 0; index < this.dimensions; index++) values[index] = vector.readFloatLE(index * 4);
-      this.vectors.set(key.toString('hex'), values);
+      if (isUsableVector(values, this.dimensions)) this.vectors.set(key.toString('hex'), values);
+      else this.unusable++;
       offset += recordBytes;
     }
     this.validBytes = offset;
@@ -119,7 +125,9 @@ export class EmbeddingCache {
    * build that fails or is killed later keeps them for the next attempt.
    */
   async add(entries: ReadonlyArray<{ key: string; vector: Float32Array }>): Promise<void> {
-    const fresh = entries.filter(({ key }) => !this.vectors.has(key));
+    const fresh = entries.filter(
+      ({ key, vector }) => !this.vectors.has(key) && isUsableVector(vector, this.dimensions),
+    );
     if (fresh.length === 0) return;
     await mkdir(path.dirname(this.file), { recursive: true });
     if (this.validBytes === 0) {
@@ -149,7 +157,7 @@ export class EmbeddingCache {
    */
   async retainOnly(keys: Iterable<string>): Promise<void> {
     const kept = new Set([...keys].filter((key) => this.vectors.has(key)));
-    if (kept.size === this.vectors.size && this.fileBytes === this.validBytes) return;
+    if (kept.size === this.vectors.size && this.fileBytes === this.validBytes && this.unusable === 0) return;
     await mkdir(path.dirname(this.file), { recursive: true });
     const bytes = Buffer.concat([this.header(), ...[...kept].map((key) => this.record(key, this.vectors.get(key)!))]);
     const temporary = `${this.file}.${process.pid}.tmp`;
@@ -158,5 +166,6 @@ export class EmbeddingCache {
     for (const key of [...this.vectors.keys()]) if (!kept.has(key)) this.vectors.delete(key);
     this.validBytes = bytes.length;
     this.fileBytes = bytes.length;
+    this.unusable = 0;
   }
 }

@@ -38,7 +38,9 @@ export function meanPoolNormalized(dims, values, attentionMask) {
     let squares = 0;
     for (let dimension = 0; dimension < dimensions; dimension++)
       squares = Math.fround(squares + output[start + dimension] ** 2);
-    const norm = Math.fround(squares ** (1 / 2));
+    // A text the model has nothing for pools to zeros: it stays a zero vector (the index leaves it out) rather
+    // than become NaN; any other norm is far above the floor, so every other vector is as transformers.js made it.
+    const norm = Math.max(Math.fround(squares ** (1 / 2)), 1e-12);
     for (let dimension = 0; dimension < dimensions; dimension++) output[start + dimension] /= norm;
   }
   return { dimensions, data: output };

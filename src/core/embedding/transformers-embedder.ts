@@ -4,7 +4,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ModelLoadError, type Embedder, type EmbeddingKind, type EmbedTimings, type ModelInfo } from './embedder.js';
+import type { Logger } from 'pino';
+import { silentLogger } from '../../logger.js';
+import {
+  ModelLoadError,
+  ModelUnavailableError,
+  type Embedder,
+  type EmbeddingKind,
+  type EmbedTimings,
+  type ModelInfo,
+} from './embedder.js';
 import {
   cachedModelDirectory,
   DEFAULT_HUB_ENDPOINT,
@@ -12,6 +21,7 @@ import {
   isDownloadComplete,
   type DownloadProgress,
 } from './model-download.js';
+import { RestartPolicy } from './restart-policy.js';
 
 /**
  * The embedder of transformers.js models: named, fetched and cached as
@@ -38,6 +48,30 @@ export interface TransformersEmbedderOptions {
   cpuMemArena?: boolean;
   /** Told how a download of the model proceeds (only when it is not in the cache yet). */
   onDownloadProgress?: (progress: DownloadProgress) => void;
+  /**
+   * How long a call of one text may take before the model process counts as
+   * hung and is killed (MODEL_TIMEOUT_SECONDS); see {@link callTimeoutMs}.
+   */
+  timeoutSeconds?: number;
+  /** Restarts of the model process allowed in any minute (MODEL_RESTARTS_PER_MINUTE). */
+  maxRestartsPerMinute?: number;
+  logger?: Logger;
+  /** The clock of the restart back-off (tests move it). */
+  now?: () => number;
+}
+
+export const DEFAULT_MODEL_TIMEOUT_SECONDS = 30;
+export const DEFAULT_MAX_RESTARTS_PER_MINUTE = 5;
+
+/**
+ * A call's time limit, counted from when the model process reaches it (it
+ * works through calls one at a time): the limit of one text, plus an eighth of
+ * it per text, so a batch of 16 passages gets three times a question's.
+ * Loading the model gets at least a minute.
+ */
+export function callTimeoutMs(timeoutSeconds: number, texts: number | 'load'): number {
+  if (texts === 'load') return Math.max(60_000, timeoutSeconds * 4000);
+  return timeoutSeconds * 1000 * (1 + texts / 8);
 }
 
 interface ModelProcessError {
@@ -47,6 +81,9 @@ interface ModelProcessError {
 }
 
 interface Pending {
+  child: ChildProcess;
+  type: string;
+  timeoutMs: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -90,21 +127,37 @@ function explainLoadFailure(
 
 /**
  * Feature extraction (mean pooling, normalised) in a child process. A model
- * process that died is started again on the next call.
+ * process that dies, or does not answer a call in time (it is killed then), is
+ * started again on a later call, as its {@link RestartPolicy} allows; the calls
+ * it had not answered fail with {@link ModelUnavailableError}.
  */
 export class TransformersEmbedder implements Embedder {
   private process: ChildProcess | undefined;
   private nextId = 0;
+  /** Calls sent and not yet answered, oldest first (the model process answers them in that order). */
   private readonly pending = new Map<number, Pending>();
   /** The model's local directory: the configured one, or the cache's once downloaded. */
   private directory: string;
   private starts = 0;
+  private timedOut = 0;
+  private closed = false;
+  private readonly restartPolicy: RestartPolicy;
+  private readonly timeoutSeconds: number;
+  private readonly logger: Logger;
+  /** The time limit running for the oldest pending call. */
+  private watchdog: { id: number; timer: NodeJS.Timeout } | undefined;
 
   private constructor(
     private readonly options: TransformersEmbedderOptions,
     public readonly info: ModelInfo,
   ) {
     this.directory = options.isLocalDirectory ? options.model : cachedModelDirectory(options.cacheDir, options.model);
+    this.timeoutSeconds = options.timeoutSeconds ?? DEFAULT_MODEL_TIMEOUT_SECONDS;
+    this.restartPolicy = new RestartPolicy(
+      options.maxRestartsPerMinute ?? DEFAULT_MAX_RESTARTS_PER_MINUTE,
+      options.now,
+    );
+    this.logger = options.logger ?? silentLogger;
   }
 
   static async load(options: TransformersEmbedderOptions): Promise<TransformersEmbedder> {
@@ -141,6 +194,7 @@ export class TransformersEmbedder implements Embedder {
 
   private start(): Promise<unknown> {
     this.starts++;
+    if (this.starts > 1) this.restartPolicy.restarting();
     const settings = {
       directory: this.directory,
       quantized: this.options.quantized,
@@ -175,6 +229,8 @@ export class TransformersEmbedder implements Embedder {
       const pending = this.pending.get(message.id);
       if (!pending) return;
       this.pending.delete(message.id);
+      this.watchOldestCall();
+      if (pending.type !== 'init') this.restartPolicy.succeeded();
       if (message.error) {
         const error = new Error(message.error.message);
         error.name = message.error.name;
@@ -182,22 +238,21 @@ export class TransformersEmbedder implements Embedder {
         pending.reject(error);
       } else pending.resolve(message.result);
     });
-    const failAll = (error: Error) => {
-      if (this.process === child) this.process = undefined;
-      for (const pending of this.pending.values()) pending.reject(error);
-      this.pending.clear();
-    };
-    child.on('error', (error) => failAll(error));
+    child.on('error', (error) =>
+      this.retire(child, new ModelUnavailableError(`the embedding model process failed: ${error.message}`)),
+    );
     child.on('exit', (code, signal) =>
-      failAll(new Error(`the embedding model process exited (${signal ?? `code ${code}`})`)),
+      this.retire(child, new ModelUnavailableError(`the embedding model process exited (${signal ?? `code ${code}`})`)),
     );
     this.process = child;
-    return this.call('init', {}).then(
+    return this.call('init', {}, 'load').then(
       (result) => {
         passThrough();
         return result;
       },
       (error: Error & { detail?: ModelProcessError }) => {
+        // Retired at once, not when it exits: a call meanwhile must not be sent to it.
+        this.retire(child, error);
         child.kill();
         throw explainLoadFailure(
           this.options,
@@ -216,16 +271,71 @@ export class TransformersEmbedder implements Embedder {
     for (const handle of handles) (referenced ? handle?.ref : handle?.unref)?.call(handle);
   }
 
-  private call(type: string, payload: Record<string, unknown>): Promise<unknown> {
+  /**
+   * Ends the use of a model process that died, hung or failed: its unanswered
+   * calls fail with `error`, and it counts as a failure for the restart policy
+   * (once, however many ways it ends).
+   */
+  private retire(child: ChildProcess, error: Error): void {
+    if (this.process === child) {
+      this.process = undefined;
+      if (!this.closed) this.restartPolicy.failed();
+    }
+    for (const [id, pending] of this.pending) {
+      if (pending.child !== child) continue;
+      this.pending.delete(id);
+      pending.reject(error);
+    }
+    this.watchOldestCall();
+  }
+
+  /**
+   * Keeps one time limit running, for the oldest pending call, counted from
+   * when the model process reached it: the calls behind it wait their turn
+   * without using up their own limit.
+   */
+  private watchOldestCall(): void {
+    const oldest = this.pending.entries().next();
+    if (!oldest.done && this.watchdog?.id === oldest.value[0]) return;
+    if (this.watchdog) clearTimeout(this.watchdog.timer);
+    this.watchdog = undefined;
+    if (oldest.done) return;
+    const [id, { child, timeoutMs }] = oldest.value;
+    const timer = setTimeout(() => this.timeOut(child, timeoutMs), timeoutMs);
+    // The busy model process keeps the event loop alive, not its watchdog.
+    timer.unref();
+    this.watchdog = { id, timer };
+  }
+
+  /** A model process that does not answer is killed: the questions waiting for it get "try again". */
+  private timeOut(child: ChildProcess, timeoutMs: number): void {
+    this.timedOut++;
+    const seconds = Math.round(timeoutMs / 100) / 10;
+    this.logger.warn(
+      { pid: child.pid, timeoutSeconds: seconds, waiting: this.pending.size },
+      'the embedding model did not answer in time; killing its process to start it again',
+    );
+    this.retire(
+      child,
+      new ModelUnavailableError(`the embedding model did not answer within ${seconds} s; its process was killed`),
+    );
+    // SIGKILL: a process stuck in native code (a deadlock, a swapped-out host) may never act on SIGTERM.
+    child.kill('SIGKILL');
+  }
+
+  private call(type: string, payload: Record<string, unknown>, texts: number | 'load' = 1): Promise<unknown> {
     const child = this.process;
-    if (!child) return Promise.reject(new Error('the embedding model process is not running'));
+    if (!child) return Promise.reject(new ModelUnavailableError('the embedding model process is not running'));
     const id = this.nextId++;
+    const timeoutMs = callTimeoutMs(this.timeoutSeconds, texts);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { child, type, timeoutMs, resolve, reject });
+      this.watchOldestCall();
       this.setReferenced(child, true);
       child.send({ type, id, ...payload }, (error) => {
         if (!error || !this.pending.has(id)) return;
         this.pending.delete(id);
+        this.watchOldestCall();
         reject(error);
       });
     }).finally(() => {
@@ -233,9 +343,28 @@ export class TransformersEmbedder implements Embedder {
     });
   }
 
-  /** Starts the model process again if it died (it is loaded anew: a few seconds for a real model). */
+  /**
+   * Starts the model process again if it died or was killed (it is loaded
+   * anew: a few seconds for a real model), when the restart policy allows;
+   * fails with {@link ModelUnavailableError} otherwise. Never after close().
+   */
   private async ensureRunning(): Promise<void> {
-    if (!this.process) await this.start();
+    if (this.closed) throw new ModelUnavailableError('the embedding model was closed');
+    if (this.process) return;
+    const waitMs = this.restartPolicy.waitMs();
+    if (waitMs > 0)
+      throw new ModelUnavailableError(
+        `the embedding model process failed; it is started again in ${Math.ceil(waitMs / 1000)} s`,
+      );
+    this.logger.warn({ restarts: this.starts }, 'starting the embedding model process again');
+    try {
+      await this.start();
+    } catch (error) {
+      if (error instanceof ModelUnavailableError) throw error;
+      throw new ModelUnavailableError(`the embedding model could not be started again: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
   }
 
   private prefixed(texts: readonly string[], kind: EmbeddingKind): string[] {
@@ -256,7 +385,11 @@ export class TransformersEmbedder implements Embedder {
     if (texts.length === 0)
       return { vectors: [], timings: { tokens: 0, tokenizeMs: 0, forwardMs: 0, poolMs: 0, totalMs: 0 } };
     await this.ensureRunning();
-    const { dimensions, data, timings } = (await this.call('embed', { texts: this.prefixed(texts, kind) })) as {
+    const { dimensions, data, timings } = (await this.call(
+      'embed',
+      { texts: this.prefixed(texts, kind) },
+      texts.length,
+    )) as {
       dimensions: number;
       data: Float32Array;
       timings: Omit<EmbedTimings, 'totalMs'>;
@@ -268,12 +401,17 @@ export class TransformersEmbedder implements Embedder {
   async countTokens(texts: readonly string[], kind: EmbeddingKind): Promise<number[]> {
     if (texts.length === 0) return [];
     await this.ensureRunning();
-    return (await this.call('count', { texts: this.prefixed(texts, kind) })) as number[];
+    return (await this.call('count', { texts: this.prefixed(texts, kind) }, texts.length)) as number[];
   }
 
-  /** How many times the model process was started again after it died. */
+  /** How many times the model process was started again after it died or hung. */
   get restarts(): number {
     return Math.max(0, this.starts - 1);
+  }
+
+  /** How many calls the model process did not answer in time (each time it was killed). */
+  get timeouts(): number {
+    return this.timedOut;
   }
 
   /** The model process's id while it runs (for measuring its memory). */
@@ -281,7 +419,9 @@ export class TransformersEmbedder implements Embedder {
     return this.process?.pid;
   }
 
+  /** Stops the model process for good: later calls fail, and nothing starts it again. */
   async close(): Promise<void> {
+    this.closed = true;
     const child = this.process;
     this.process = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;

@@ -4,6 +4,7 @@ import { silentLogger } from '../../logger.js';
 import type { Corpus } from '../corpus/corpus.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { EmbeddingCache, textKey } from '../embedding/embedding-cache.js';
+import { vectorProblem } from '../embedding/vector-check.js';
 import {
   createVectorIndex,
   DEFAULT_HNSW,
@@ -120,14 +121,31 @@ export async function buildSnapshot(
     onProgress?.({ phase: 'embedding', done: Math.min(start + batchSize, toEmbed.length), total: toEmbed.length });
   }
   const vectors = createVectorIndex(embedder.info.dimensions, windowTexts.length, hnsw);
-  keys.forEach((key, label) => vectors.addPoint(Array.from(computed.get(key) ?? cache!.get(key)!), label));
+  // A vector that is not finite or is all zeros (a window of text the model knows nothing of) has no direction:
+  // the window is left out of the dense index, with a warning naming its passage; lexical search still finds it.
+  const windowsWithoutVector: number[] = [];
+  keys.forEach((key, label) => {
+    const vector = computed.get(key) ?? cache!.get(key)!;
+    const problem = vectorProblem(vector, embedder.info.dimensions);
+    if (problem === undefined) {
+      vectors.addPoint(Array.from(vector), label);
+      return;
+    }
+    windowsWithoutVector.push(label);
+    logger.warn(
+      { passage: corpus.passages[windows[label]!]!.id, window: label, model: embedder.info.id, problem },
+      'the model gave a passage window an unusable vector; it is left out of the dense index',
+    );
+  });
   const embedded = keys.filter((key) => computed.has(key)).length;
 
   // The dense bar for this model, measured against these passages (relevance/calibration.ts).
   const calibration = await calibrateDenseBar(
     embedder,
-    (vector) => 1 - vectors.searchKnn(Array.from(vector), 1).distances[0]!,
+    (vector) =>
+      vectors.getCurrentCount() === 0 ? undefined : 1 - vectors.searchKnn(Array.from(vector), 1).distances[0]!,
     batchSize,
+    windowsWithoutVector.length,
   );
 
   onProgress?.({ phase: 'writing', done: 0, total: 1 });
@@ -147,6 +165,7 @@ export async function buildSnapshot(
         calibration,
         passages: corpus.passages,
         windows,
+        windowsWithoutVector,
         hnsw: { ...hnsw, space: 'cosine' },
         builtAt: new Date().toISOString(),
         buildMs: Math.round(performance.now() - started),

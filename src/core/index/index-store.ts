@@ -9,12 +9,16 @@ import type { ModelInfo } from '../embedding/embedder.js';
 import { LexicalFormatMismatch, LexicalIndex, type SerializedLexicalIndex } from '../search/lexical.js';
 import { PROBE_SET_ID, type DenseCalibration } from '../search/relevance/calibration.js';
 import type { Script } from '../search/relevance/decision.js';
+import { parseManifest } from './manifest-schema.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type VectorIndex = InstanceType<typeof HierarchicalNSW>;
 
-/** 2: the manifest records the dense bar's calibration and the corpus's scripts. */
-export const INDEX_FORMAT_VERSION = 2;
+/**
+ * 2: the manifest records the dense bar's calibration and the corpus's scripts.
+ * 3: it records the windows left without a vector, and what the calibration left out.
+ */
+export const INDEX_FORMAT_VERSION = 3;
 
 /**
  * HNSW parameters. The article has tens of windows, where any setting is
@@ -51,6 +55,8 @@ export interface Manifest {
   passages: Passage[];
   /** Vector label → passage index; long passages have several windows. */
   windows: number[];
+  /** Labels of windows whose vectors were unusable (not finite, or all zeros): not in the vector index. */
+  windowsWithoutVector: number[];
   hnsw: HnswParameters & { space: 'cosine' };
   files: Record<string, { sha256: string; bytes: number }>;
   builtAt: string;
@@ -207,20 +213,24 @@ export async function readSnapshot(indexDir: string): Promise<IndexSnapshot> {
   if (!/^[\w.-]+$/.test(current))
     throw new IndexUnavailableError('corrupt', `the index pointer ${path.join(indexDir, POINTER)} is garbled`);
 
-  let manifest: Manifest;
+  let data: unknown;
   try {
-    manifest = JSON.parse(await readFile(path.join(directory, MANIFEST_FILE), 'utf8')) as Manifest;
+    data = JSON.parse(await readFile(path.join(directory, MANIFEST_FILE), 'utf8'));
   } catch (error) {
     throw new IndexUnavailableError('corrupt', `the index manifest in ${directory} is missing or unreadable`, {
       cause: error,
     });
   }
-  if (!manifest.files || !Array.isArray(manifest.passages)) {
-    throw new IndexUnavailableError('corrupt', `the index manifest in ${directory} has an unknown format`);
-  }
-  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
+  const version = (data as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version !== INDEX_FORMAT_VERSION) {
     throw new IndexUnavailableError('outdated', `the index in ${directory} was written by another version of the bot`);
   }
+  // Anything missing, of the wrong type or not finite (a calibration of null) is damage: rebuilt, never served.
+  const parsed = parseManifest(data);
+  if ('problem' in parsed) {
+    throw new IndexUnavailableError('corrupt', `the index manifest in ${directory} is damaged (${parsed.problem})`);
+  }
+  const { manifest } = parsed;
 
   const contents: Record<string, Buffer> = {};
   for (const [name, expected] of Object.entries(manifest.files)) {
@@ -243,7 +253,7 @@ export async function readSnapshot(indexDir: string): Promise<IndexSnapshot> {
     const vectors = new HierarchicalNSW('cosine', manifest.model.dimensions);
     vectors.readIndexSync(path.join(directory, VECTORS_FILE));
     vectors.setEf(manifest.hnsw.efSearch);
-    if (vectors.getCurrentCount() !== manifest.windows.length)
+    if (vectors.getCurrentCount() !== manifest.windows.length - manifest.windowsWithoutVector.length)
       throw new Error('vector count differs from the manifest');
     const lexical = LexicalIndex.fromJSON(
       JSON.parse(contents[LEXICAL_FILE]!.toString('utf8')) as SerializedLexicalIndex,
@@ -261,8 +271,13 @@ export async function readSnapshot(indexDir: string): Promise<IndexSnapshot> {
   }
 }
 
-/** Why a persisted index cannot serve this corpus with this model, or null when it can. */
-export function staleReason(manifest: Manifest, corpusHash: string, model: ModelInfo): string | null {
+/** Why a persisted index cannot serve this corpus with this model and these HNSW settings, or null when it can. */
+export function staleReason(
+  manifest: Manifest,
+  corpusHash: string,
+  model: ModelInfo,
+  hnsw: HnswParameters = DEFAULT_HNSW,
+): string | null {
   if (manifest.corpus.contentHash !== corpusHash) return 'the corpus changed';
   const built = manifest.model;
   if (built.id !== model.id || built.fingerprint !== model.fingerprint)
@@ -273,5 +288,8 @@ export function staleReason(manifest: Manifest, corpusHash: string, model: Model
     return 'the embedding prefixes changed';
   if (built.maxTokens !== model.maxTokens) return 'the model token window changed';
   if (manifest.calibration.probeSet !== PROBE_SET_ID) return 'the calibration probes changed';
+  const graph = manifest.hnsw;
+  if (graph.M !== hnsw.M || graph.efConstruction !== hnsw.efConstruction || graph.efSearch !== hnsw.efSearch)
+    return `the HNSW settings changed (M ${graph.M} → ${hnsw.M}, efConstruction ${graph.efConstruction} → ${hnsw.efConstruction}, efSearch ${graph.efSearch} → ${hnsw.efSearch})`;
   return null;
 }

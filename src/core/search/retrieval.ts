@@ -76,9 +76,10 @@ export function rankPassages(
     return found;
   };
 
-  if (options.mode !== 'lexical' && queryVector) {
-    const windowCount = manifest.windows.length;
-    const k = Math.min(windowCount, candidates * 2);
+  // Windows without a usable vector are not in the vector index: only what it holds can be asked for.
+  const vectorCount = snapshot.vectors.getCurrentCount();
+  if (options.mode !== 'lexical' && queryVector && vectorCount > 0) {
+    const k = Math.min(vectorCount, candidates * 2);
     const { neighbors, distances } = snapshot.vectors.searchKnn(Array.from(queryVector), k);
     let rank = 0;
     neighbors.forEach((label, position) => {

@@ -162,6 +162,16 @@ describe('given bad attachments', () => {
       'The file name .env.md cannot be used: a document name starts with a letter or digit and holds only letters, digits, spaces, dots, dashes, underscores and brackets.',
     ],
     [
+      'a name with markdown in it (shown literally, not as bold or a spoiler)',
+      { filename: '**bold**||x||.md', data: NOTE },
+      'The file name \\*\\*bold\\*\\*\\|\\|x\\|\\|.md cannot be used: a document name starts with a letter or digit and holds only letters, digits, spaces, dots, dashes, underscores and brackets.',
+    ],
+    [
+      'a name that is a masked link (shown literally, not as a link)',
+      { filename: '[click](https://evil.example).pdf', data: '%PDF-1.7' },
+      'Only .txt and .md files can be added; \\[click](https://evil.example).pdf is neither.',
+    ],
+    [
       'a title without paragraphs',
       { filename: 'title.md', data: '# Only a title\n' },
       'The file has no paragraphs to answer from (paragraphs are separated by blank lines).',
@@ -282,8 +292,11 @@ describe('given CORPUS_PATH pointing at a single file', () => {
   });
 
   it('then adding and removing say so, and listing still works', async () => {
-    const send = (subcommand: string, options: Record<string, string | AttachmentInput>) =>
-      singleFake.sendInteraction({ name: 'corpus', subcommand, options, ...ADMIN }).settled(10_000);
+    // Waited for until final: a refusal found after the progress heading went out comes up to a second later.
+    const send = (subcommand: string, options: Record<string, string | AttachmentInput>) => {
+      const handle = singleFake.sendInteraction({ name: 'corpus', subcommand, options, ...ADMIN });
+      return handle.waitFor(isFinal, 10_000).then(() => handle.settled(10_000));
+    };
     const isFile =
       'CORPUS_PATH points at a single file, not a directory, so documents cannot be added or removed from Discord. The bot’s operator can point it at a directory of .txt/.md files.';
     expect((await send('add', { file: { filename: 'note.md', data: NOTE } })).content).toBe(isFile);

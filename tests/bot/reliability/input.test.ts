@@ -169,8 +169,11 @@ describe('given markdown, backticks and spoiler markers in a question', () => {
     expect(quotedParagraphs(state)[0]).toBe(24);
     // The first line echoes the question; a caveat naming words the article lacks may follow it.
     const echoed = state.content!.split('\n')[0]!.replace(/^\*\*Question:\*\* /, '');
-    expect(echoed).not.toMatch(UNESCAPED_MARKDOWN);
-    expect(echoed.replace(/\\(.)/g, '$1')).toBe(question); // unescaped, it is the question exactly
+    // The link itself is shown in angle brackets, so that Discord shows no preview of it.
+    expect(echoed).toContain('(<https://example.com>)');
+    const linkAsWritten = echoed.replace(/<(https?:\/\/[^\s<>]+)>/g, '$1');
+    expect(linkAsWritten).not.toMatch(UNESCAPED_MARKDOWN);
+    expect(linkAsWritten.replace(/\\(.)/g, '$1')).toBe(question); // unescaped, it is the question exactly
   });
 });
 

@@ -14,6 +14,7 @@ import {
 } from '../../support/bot-harness.js';
 import { FakeDiscord, type InteractionState } from '../../support/fake-discord.js';
 import { makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../../support/fixtures.js';
+import { LOCK_FILE } from '../../../src/core/index/index-lock.js';
 import { runScript } from '../../support/processes.js';
 import {
   expectNobodyPinged,
@@ -210,6 +211,8 @@ describe('given a process killed while it rebuilds the index', () => {
       path.join(corpusPath, `copy-${String(index + 1).padStart(2, '0')}.txt`),
     );
     await Promise.all(added.map((file, index) => writeFile(file, text.replaceAll('。', `。〔${index + 1}〕`))));
+    // Closed, so that it no longer holds the index directory's lock: only one process writes an index.
+    await original.close();
     const indexing = await runScript('src/cli/index-cli.ts', ['--force'], {
       CORPUS_PATH: corpusPath,
       INDEX_DIR: indexDir,
@@ -229,7 +232,9 @@ describe('given a process killed while it rebuilds the index', () => {
 
     // Back to the article the old index was built from: it is loaded as it was, nothing embedded again.
     await Promise.all(added.map((file) => rm(file)));
+    // The killed process's lock names a process that is gone: it is stale, and taken over.
     const restarted = await KnowledgeBase.open({ corpusPath, indexDir, embedder: model });
+    expect(JSON.parse(await readFile(path.join(indexDir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
     expect(restarted.startReport).toMatchObject({ action: 'loaded', embedded: 0, passages: 25 });
     expect(restarted.manifest.builtAt).toBe(original.manifest.builtAt);
     for (const { question, paragraph } of KNOWN_ANSWERS) {
@@ -237,7 +242,8 @@ describe('given a process killed while it rebuilds the index', () => {
     }
     expect(
       (await readdir(indexDir)).filter(
-        (name) => !name.startsWith('index-') && name !== 'CURRENT' && name !== EMBEDDING_CACHE_DIR,
+        (name) =>
+          !name.startsWith('index-') && name !== 'CURRENT' && name !== EMBEDDING_CACHE_DIR && name !== LOCK_FILE,
       ),
     ).toEqual([]);
   }, 60_000);

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { access, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Embedder, EmbeddingKind } from '../../../src/core/embedding/embedder.js';
-import { EMBEDDING_CACHE_DIR } from '../../../src/core/embedding/embedding-cache.js';
+import { EMBEDDING_CACHE_DIR, EmbeddingCache, textKey } from '../../../src/core/embedding/embedding-cache.js';
 import { KnowledgeBase, type KnowledgeBaseOptions } from '../../../src/core/knowledge-base.js';
 import { capturingLogger, copyOfCorpus, removeTempDirs, tempDir } from '../../support/fixtures.js';
 import { SyntheticEmbedder } from '../../support/synthetic-embedder.js';
@@ -199,5 +200,49 @@ describe('given the cache turned off', () => {
     const windows = knowledgeBase.manifest.windows.length;
     expect(await knowledgeBase.reindex()).toMatchObject({ embedded: windows, reused: 0 });
     await expect(access(path.join(options.indexDir, EMBEDDING_CACHE_DIR))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('given vectors that are not finite or all zeros', () => {
+  const model = new SyntheticEmbedder('cache-check', 0, DIMENSIONS).info;
+  const good = new Float32Array(DIMENSIONS).fill(0.1);
+  const notFinite = new Float32Array(DIMENSIONS).fill(0.1);
+  notFinite[3] = Number.NaN;
+  const zeros = new Float32Array(DIMENSIONS);
+
+  it('then the cache refuses to store them', async () => {
+    const indexDir = await tempDir('index-');
+    const cache = await EmbeddingCache.open(indexDir, model);
+    await cache.add([
+      { key: textKey('good'), vector: good },
+      { key: textKey('nan'), vector: notFinite },
+      { key: textKey('zeros'), vector: zeros },
+    ]);
+    expect(cache.get(textKey('nan'))).toBeUndefined();
+    const reopened = await EmbeddingCache.open(indexDir, model);
+    expect(reopened.size).toBe(1);
+    expect(reopened.get(textKey('good'))).toEqual(good);
+    expect(reopened.get(textKey('zeros'))).toBeUndefined();
+  });
+
+  it('then one stored by an older version, with a valid checksum, is not reused and is dropped at the next rewrite', async () => {
+    const indexDir = await tempDir('index-');
+    const cache = await EmbeddingCache.open(indexDir, model);
+    await cache.add([{ key: textKey('poisoned'), vector: good }]);
+    // Overwrite its vector with NaN and give the record a matching checksum, as a version without the check wrote it.
+    const file = (await cacheFiles(indexDir))[0]!;
+    const bytes = await readFile(file);
+    const record = bytes.length - RECORD_BYTES;
+    for (let index = 0; index < DIMENSIONS; index++) bytes.writeFloatLE(Number.NaN, record + 32 + index * 4);
+    createHash('sha256')
+      .update(bytes.subarray(record, record + 32 + DIMENSIONS * 4))
+      .digest()
+      .copy(bytes, record + 32 + DIMENSIONS * 4, 0, 8);
+    await writeFile(file, bytes);
+
+    const reopened = await EmbeddingCache.open(indexDir, model);
+    expect(reopened.get(textKey('poisoned'))).toBeUndefined();
+    await reopened.retainOnly([textKey('poisoned')]);
+    expect((await stat(file)).size).toBe(bytes.length - RECORD_BYTES);
   });
 });
