@@ -55,6 +55,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX votes_by_time ON votes (voted_at);
     `,
   },
+  {
+    version: 3,
+    description: 'where each question was asked, through whose installation of the app',
+    // Rows from before stay NULL: where they were asked was not recorded.
+    sql: `
+      ALTER TABLE questions ADD COLUMN installation TEXT
+        CHECK (installation IN ('server', 'user-in-server', 'bot-dm', 'private-channel'));
+    `,
+  },
 ];
 
 /** The schema this code knows. */

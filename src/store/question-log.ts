@@ -2,10 +2,12 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { hashAsker, loadOrCreateAskerKey } from './asker-key.js';
 import { openDatabase, type Database } from './database.js';
+import type { Installation } from './installation.js';
 import { readStats, type StatsReport } from './stats.js';
 
 /** Where a question came from. */
 export type QuestionSource = 'slash' | 'dm' | 'mention' | 'context-menu';
+export type { Installation } from './installation.js';
 
 /** One answered or declined question, as the bot hands it over (the user id is hashed here, never stored). */
 export interface QuestionRecord {
@@ -14,6 +16,8 @@ export interface QuestionRecord {
   /** When the question arrived, in ms since the epoch. */
   askedAt: number;
   source: QuestionSource;
+  /** Where it was asked, through whose installation; unknown for a record made without one. */
+  installation?: Installation;
   /** The server, or null outside servers (DMs). */
   guildId: string | null;
   userId: string;
@@ -91,8 +95,8 @@ export class QuestionLog {
     }
     this.insertQuestion = db.prepare(
       // An answer id already logged (ids are random: practically never) keeps its first row rather than failing the batch.
-      `INSERT OR IGNORE INTO questions (answer_id, asked_at, source, guild_id, asker, language, question, answered, latency_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO questions (answer_id, asked_at, source, guild_id, asker, language, question, answered, latency_ms, installation)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertQuoted = db.prepare(
       'INSERT INTO quoted_passages (question_id, rank, passage_id, score) VALUES (?, ?, ?, ?)',
@@ -162,6 +166,7 @@ export class QuestionLog {
       keepText ? record.question : null,
       record.answered ? 1 : 0,
       Math.max(0, Math.round(record.latencyMs)),
+      record.installation ?? null,
     );
     if (changes === 0) return;
     record.quoted.forEach((quoted, index) =>

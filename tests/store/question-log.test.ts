@@ -38,6 +38,7 @@ function question(overrides: Partial<QuestionRecord> = {}): QuestionRecord {
     answerId: `answer${String(answerCount).padStart(4, '0')}`,
     askedAt: Date.now(),
     source: 'slash',
+    installation: 'server',
     guildId: GUILD_ID,
     userId: USER_ID,
     language: 'zh-Hans',
@@ -116,6 +117,7 @@ describe('given a question answered in a server', () => {
         question: '什么是杰文斯悖论?',
         answered: 1,
         latency_ms: 346,
+        installation: 'server',
       },
     ]);
     expect(rows(dataDir, 'SELECT rank, passage_id, score FROM quoted_passages ORDER BY rank')).toEqual([
