@@ -3,7 +3,7 @@ import { checkDocumentName, CorpusEditor } from '../../core/corpus-editor.js';
 import { CorpusEditError } from '../../core/corpus/corpus-edit-error.js';
 import { MAX_DOCUMENT_BYTES } from '../../core/corpus/document-decoding.js';
 import type { KnowledgeBase } from '../../core/knowledge-base.js';
-import { ADMIN_DEFAULT_PERMISSIONS, isBotAdmin } from '../admins.js';
+import { isBotAdmin } from '../admins.js';
 import { downloadAttachment } from '../attachment-download.js';
 import { DISCORD_LIMITS, enforceLimits } from '../discord-limits.js';
 import { EMBED_COLORS } from '../embed-colors.js';
@@ -12,7 +12,7 @@ import { localizations, t, type COMMAND_NAMES, type MessageKey } from '../i18n.j
 import { escapeQuoted, fitEscaped } from '../markdown.js';
 import { describeRebuild, failureReason, withRebuildProgress } from '../rebuild-progress.js';
 import { NO_MENTIONS } from '../replies.js';
-import { commandBuilder, type CommandContext, type SlashCommand } from './command.js';
+import { adminCommandBuilder, type CommandContext, type SlashCommand } from './command.js';
 
 /** One editor per knowledge base: it runs the bot's corpus changes one at a time. */
 const editors = new WeakMap<KnowledgeBase, CorpusEditor>();
@@ -145,8 +145,7 @@ async function list(interaction: ChatInputCommandInteraction, context: CommandCo
 export const corpus: SlashCommand = {
   name: 'corpus',
   data: () =>
-    commandBuilder('corpus', 'corpusDescription')
-      .setDefaultMemberPermissions(ADMIN_DEFAULT_PERMISSIONS)
+    adminCommandBuilder('corpus', 'corpusDescription')
       .addSubcommand((subcommand) =>
         named(subcommand, 'add', 'corpusAddDescription')
           .addAttachmentOption((option) => named(option, 'file', 'corpusFileDescription').setRequired(true))

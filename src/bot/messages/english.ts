@@ -7,7 +7,7 @@ export const english = {
   // Slash command descriptions (names are fixed in English; see COMMAND_NAMES for their translations).
   askDescription: 'Ask a question about the article',
   askQuestionDescription: 'Your question, in Chinese or English',
-  askPrivateDescription: 'Show the answer to you only',
+  askPrivateDescription: 'Show the answer to you only (the default in a server that did not add the bot)',
   aboutDescription: 'What the bot knows: the article, its passages, the model and when the index was built',
   helpDescription: 'How to ask, with example questions',
   reindexDescription: 'Re-read the article and rebuild the index (server managers only)',
@@ -100,6 +100,9 @@ export const english = {
   statsNone: 'None',
   statsChart: 'Questions per day (UTC): 🟩 answered, ⬜ declined.',
   statsNoQuestions: 'No questions in this period.',
+  statsWhere: 'Where asked',
+  statsWhereValue:
+    'servers with the bot {server} · servers through a user’s install {userInServer} · DMs with the bot {botDm} · group and other DMs {privateChannel}',
 
   // /corpus
   corpusAdding: 'Adding {name} and rebuilding the index…',

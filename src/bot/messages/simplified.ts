@@ -4,7 +4,7 @@ import type { MessageKey } from './english.js';
 export const simplified: Record<MessageKey, string> = {
   askDescription: '就这篇文章提问',
   askQuestionDescription: '你的问题,中文或英文均可',
-  askPrivateDescription: '只有你能看到回答',
+  askPrivateDescription: '只有你能看到回答(在没有添加机器人的服务器里默认如此)',
   aboutDescription: '机器人知道什么:文章、段落数、模型以及索引建立的时间',
   helpDescription: '如何提问,附示例问题',
   reindexDescription: '重新读取文章并重建索引(仅限服务器管理者)',
@@ -88,6 +88,9 @@ export const simplified: Record<MessageKey, string> = {
   statsNone: '无',
   statsChart: '每天的提问(UTC):🟩 已回答,⬜ 未回答。',
   statsNoQuestions: '这段时间没有提问。',
+  statsWhere: '提问的地方',
+  statsWhereValue:
+    '安装了机器人的服务器 {server} · 用户自己安装后在服务器里 {userInServer} · 与机器人的私信 {botDm} · 群组私信和其他私信 {privateChannel}',
 
   corpusAdding: '正在添加 {name} 并重建索引…',
   corpusReplacing: '正在替换 {name} 并重建索引…',
