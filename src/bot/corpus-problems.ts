@@ -35,5 +35,21 @@ export function corpusProblemMessage(problem: CorpusEditProblem): { key: Message
       return { key: 'corpusUnknownDocument', params: { name: problem.name } };
     case 'lastDocument':
       return { key: 'corpusLastDocument', params: { name: problem.name } };
+    case 'badUrl':
+      return { key: 'corpusBadUrl', params: { url: problem.url } };
+    case 'privateAddress':
+      return { key: 'corpusPrivateAddress', params: { host: problem.host, address: problem.address } };
+    case 'tooManyRedirects':
+      return { key: 'corpusTooManyRedirects', params: { limit: problem.limit } };
+    case 'fetchTimeout':
+      return { key: 'corpusFetchTimeout', params: { seconds: problem.seconds } };
+    case 'pageTooLarge':
+      return { key: 'corpusPageTooLarge', params: { limit: formatSize(problem.limit) } };
+    case 'httpStatus':
+      return { key: 'corpusHttpStatus', params: { status: problem.status } };
+    case 'unreachable':
+      return { key: 'corpusUnreachable', params: { reason: problem.reason } };
+    case 'unsupportedType':
+      return { key: 'corpusUnsupportedType', params: { contentType: problem.contentType } };
   }
 }

@@ -14,8 +14,9 @@ export const english = {
   statsDescription: 'Questions, answers and feedback of the last days (server managers only)',
   statsDaysDescription: 'How many days to cover (default 7)',
   corpusDescription: 'Add, list or remove the documents the bot answers from (server managers only)',
-  corpusAddDescription: 'Add a .txt or .md document (UTF-8 or GB18030, at most 1 MB) and rebuild the index',
-  corpusFileDescription: 'The document: a .txt or .md file',
+  corpusAddDescription: 'Add a .txt or .md document (at most 1 MB) or an article from a link, and rebuild the index',
+  corpusFileDescription: 'The document: a .txt or .md file (UTF-8 or GB18030)',
+  corpusUrlDescription: 'Or a link to the article: an http(s) web page, at most 5 MB',
   corpusReplaceDescription: 'Replace the document of the same name, if there is one',
   corpusListDescription: 'The documents and how many passages each has',
   corpusRemoveDescription: 'Remove a document and rebuild the index',
@@ -141,6 +142,22 @@ export const english = {
     'The bot’s operator can point it at a directory of .txt/.md files.',
   corpusUnknownDocument: 'There is no document named {name}; `/corpus list` shows them.',
   corpusLastDocument: '{name} is the only document, and the bot needs one to answer from.',
+  corpusBadUrl:
+    'The bot follows only http:// and https:// links without a user name or password, and {url} is not one.',
+  corpusPrivateAddress:
+    '{host} is at {address}, a loopback, private or link-local address: the bot does not fetch from those (ALLOW_PRIVATE_URLS is off).',
+  corpusTooManyRedirects: 'The link redirects more than {limit} times, so the bot stopped following it.',
+  corpusFetchTimeout:
+    'The page did not arrive within {seconds} s. Try again later, or save it and upload it as a file.',
+  corpusPageTooLarge:
+    'The page is larger than {limit}, more than the bot fetches. Save its text and upload it as a file.',
+  corpusHttpStatus: 'The site answered HTTP {status}: there is no page to add.',
+  corpusUnreachable: 'The page could not be fetched ({reason}).',
+  corpusUnsupportedType:
+    'The link gives {contentType}, not a web page: only HTML, XHTML and plain text pages can be added. Save its text as a .txt file and upload that instead.',
+  corpusFileOrUrl: 'Give `file:` or `url:`, one of the two.',
+  corpusAddedFrom: 'Added {name} from {url} ({passages} passages).',
+  corpusReplacedFrom: 'Replaced {name} from {url} ({passages} passages).',
   corpusDownloadFailed: 'The file could not be downloaded from Discord. Please try again.',
   corpusRebuildFailed:
     'The rebuild failed, so nothing was changed: the documents and the index stay as they were. Reason: {reason}',
