@@ -5,6 +5,7 @@ import { stripInvisible } from '../core/corpus/normalize.js';
 import { articleTopics } from '../core/suggestions.js';
 import type { Installation, QuestionLog, QuestionSource } from '../store/question-log.js';
 import { formatAnswer } from './answer-format.js';
+import { sourceUrlsOf } from './citation-links.js';
 import { answerComponents } from './components/answer-components.js';
 import type { ReplyPayload } from './discord-limits.js';
 import { UserFacingError } from './errors.js';
@@ -120,6 +121,7 @@ export async function answerQuestion(
       echoQuestion: options.echoQuestion,
       sections,
       multipleDocuments: documents.length > 1,
+      sourceUrls: sourceUrlsOf(manifest),
     },
   );
   payload.components = answerComponents(answer, {

@@ -16,9 +16,11 @@ let corpusPath: string;
 let web: WebServer;
 
 /** `npm run corpus -- …` as a user runs it, with only the settings given. */
-async function corpus(args: string[], env: Record<string, string> = {}) {
+const corpus = (args: string[], env: Record<string, string> = {}) => cli('corpus-cli.ts', args, env);
+
+async function cli(script: string, args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(TSX, [path.join(PROJECT_ROOT, 'src', 'cli', 'corpus-cli.ts'), ...args], {
+    const { stdout, stderr } = await run(TSX, [path.join(PROJECT_ROOT, 'src', 'cli', script), ...args], {
       cwd: await tempDir('cli-cwd-'),
       env: {
         PATH: process.env.PATH ?? '',
@@ -60,6 +62,12 @@ describe('given `npm run corpus`', () => {
 
     const listed = await corpus(['list']);
     expect(listed.stdout).toContain(`${TITLE}.md  ${TITLE} (王维嘉): 25 passages  ${web.origin}/deepseek\n`);
+
+    const asked = await cli('ask-cli.ts', ['--json', '--k', '10', '杰文斯悖论是什么?']);
+    const results = JSON.parse(asked.stdout).results as Array<{ document: string; source_url?: string }>;
+    expect(results.some((result) => result.document === `${TITLE}.md`)).toBe(true);
+    for (const result of results)
+      expect(result.source_url).toBe(result.document === `${TITLE}.md` ? `${web.origin}/deepseek` : undefined);
 
     const removed = await corpus(['remove', `${TITLE}.md`]);
     expect(removed.stdout).toBe(`Removed ${TITLE}.md. Index rebuilt: 25 passages.\n`);

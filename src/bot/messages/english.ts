@@ -40,17 +40,18 @@ export const english = {
   aboutModel: 'Model',
   aboutBuilt: 'Index built',
   aboutSections: 'Sections',
+  aboutDocuments: 'Documents',
   aboutRebuilding: 'A rebuild is running; answers come from this index until it finishes.',
   aboutBar: 'Relevance bar',
   aboutBarCalibrated: '{bar}, calibrated for this model on {probes} off-topic questions',
   aboutBarMinScore: '{bar}, set by MIN_SCORE',
   aboutKeptHeading: 'What is kept',
   aboutKeptQuestions:
-    'For the bot’s owner, each question is logged: when, how it was asked (command, DM, mention), the server, ' +
+    'For the bot’s owner, each question is logged: when, how and where it was asked (command, DM, mention; server, DM or group DM), the server, ' +
     'the language, the question, whether it was answered, the paragraphs quoted and how long it took. ' +
     'The asker is kept as a keyed hash, never as a user id.',
   aboutKeptCountsOnly:
-    'For the bot’s owner, only counts are logged: when, how it was asked (command, DM, mention), the language, ' +
+    'For the bot’s owner, only counts are logged: when, how and where it was asked (command, DM, mention; server, DM or group DM), the language, ' +
     'whether it was answered, the paragraphs quoted and how long it took; no question, server or asker.',
   aboutKeptNoDmText: 'The text of questions asked in DMs is not kept, only that they were asked.',
   aboutKeptDmText: 'The text of questions asked in DMs is kept too.',

@@ -34,16 +34,17 @@ export const simplified: Record<MessageKey, string> = {
   aboutModel: '模型',
   aboutBuilt: '索引建立于',
   aboutSections: '章节',
+  aboutDocuments: '文档',
   aboutRebuilding: '正在重建索引;重建完成前,回答仍来自当前索引。',
   aboutBar: '相关度门槛',
   aboutBarCalibrated: '{bar},用 {probes} 个无关问题为这个模型校准',
   aboutBarMinScore: '{bar},由 MIN_SCORE 设定',
   aboutKeptHeading: '保留哪些数据',
   aboutKeptQuestions:
-    '为机器人的管理者,每个问题都会被记录:时间、提问方式(命令、私信、提及)、服务器、语言、问题本身、是否得到回答、' +
+    '为机器人的管理者,每个问题都会被记录:时间、提问方式和地点(命令、私信、提及;服务器、私信或群组私信)、服务器、语言、问题本身、是否得到回答、' +
     '引用的段落以及用时。提问者只以带密钥的哈希保存,从不保存用户 ID。',
   aboutKeptCountsOnly:
-    '为机器人的管理者,只记录计数:时间、提问方式(命令、私信、提及)、语言、是否得到回答、引用的段落以及用时;' +
+    '为机器人的管理者,只记录计数:时间、提问方式和地点(命令、私信、提及;服务器、私信或群组私信)、语言、是否得到回答、引用的段落以及用时;' +
     '不保存问题、服务器或提问者。',
   aboutKeptNoDmText: '私信中的问题不保存原文,只记录有人提问。',
   aboutKeptDmText: '私信中的问题也会保存原文。',

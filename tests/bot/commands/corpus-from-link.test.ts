@@ -75,6 +75,24 @@ describe('given an admin adds the article from a link to its web page', () => {
     expect(errorLines(running.log)).toEqual([]);
   });
 
+  it('then a quote from it links to the quoted sentence on the page, and /about lists it with its byline and link', async () => {
+    const answer = await fake.sendInteraction({ name: 'ask', options: { question: '杰文斯悖论是什么?' } }).done;
+    const fromPage = answer.embeds.filter((embed) => embed.author?.name === TITLE);
+    expect(fromPage.length).toBeGreaterThan(0);
+    for (const embed of answer.embeds) {
+      if (embed.author?.name !== TITLE) expect(embed.url).toBeUndefined();
+      else {
+        expect(embed.url).toMatch(new RegExp(`^${web.origin}/deepseek#:~:text=%`));
+        expect(embed.url.length).toBeLessThanOrEqual(2048);
+        const sentence = decodeURIComponent(embed.url.split('#:~:text=')[1].split(',')[0]);
+        expect(embed.description.replace(/\*\*/g, '')).toContain(sentence.slice(0, 10));
+      }
+    }
+    const about = await fake.sendInteraction({ name: 'about' }).done;
+    const documents = about.embeds[0]!.fields.find((field: { name: string }) => field.name === 'Documents');
+    expect(documents.value).toContain(`• [${TITLE}](${web.origin}/deepseek) — 王维嘉 · 示例新闻`);
+  });
+
   it('then the same link again is refused as a name clash, and replace:True replaces it', async () => {
     const again = await addLink(`${web.origin}/deepseek`);
     expect(again.content).toBe(
