@@ -44,7 +44,22 @@ function isStale() {
   return !existsSync(STAMP) || statSync(STAMP).mtimeMs < newestInput();
 }
 
-function build() {
+/**
+ * The dictionary the relevance decision looks meanings up in (CC-CEDICT as an SQLite file) is made
+ * here, once, beside its module in src/, so that the copy below carries it into the build too.
+ */
+async function ensureDictionary() {
+  const { DICTIONARY_FILE_NAME, buildDictionary, isDictionaryCurrent } =
+    await import('../src/core/search/meaning/build-dictionary.mjs');
+  const file = path.join(SOURCE, 'core', 'search', 'meaning', DICTIONARY_FILE_NAME);
+  if (isDictionaryCurrent(file)) return;
+  const started = Date.now();
+  await buildDictionary(file);
+  console.error(`Built the dictionary from CC-CEDICT in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+async function build() {
+  await ensureDictionary();
   rmSync(OUTPUT, { recursive: true, force: true });
   let tsc;
   try {
@@ -76,4 +91,4 @@ function build() {
   console.error(`Built ${path.relative(ROOT, OUTPUT)}/ (and copied ${assets} files that are not TypeScript).`);
 }
 
-if (!process.argv.includes('--if-stale') || isStale()) build();
+if (!process.argv.includes('--if-stale') || isStale()) await build();

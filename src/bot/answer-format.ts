@@ -5,7 +5,7 @@ import { DISCORD_LIMITS, enforceLimits, truncatePlain, type ReplyPayload } from 
 import { EMBED_COLORS } from './embed-colors.js';
 import { excerpt } from './excerpt.js';
 import { t, type Language } from './i18n.js';
-import { bulletList, fitEscaped } from './markdown.js';
+import { bulletList, escapeQuoted, fitEscaped } from './markdown.js';
 
 const ELLIPSIS = '…';
 /** Room kept free under the 6000 total so rounding in the budget can never tip a message over. */
@@ -45,6 +45,28 @@ function questionLine(question: string, language: Language): string {
   );
 }
 
+/** How many of the question's words a caveat names, of those the article has and of those it lacks. */
+const CAVEAT_WORDS = 3;
+/** A caveat's longest word: a question's words are short; a cut one still says which it is. */
+const CAVEAT_WORD_LENGTH = 40;
+
+/**
+ * The caveat above a partial answer, in the asker's language: the words of the question the
+ * article has, and those it never mentions (as the question spells them, escaped).
+ */
+function partialCaveat(answer: Answer, language: Language): string {
+  const words = (list: readonly string[], quote: boolean) =>
+    list
+      .slice(0, CAVEAT_WORDS)
+      .map((word) => escapeQuoted(truncatePlain(word, CAVEAT_WORD_LENGTH)))
+      .map((word) => (quote ? t(language, 'partialWord', { word }) : word))
+      .join(t(language, 'wordSeparator'));
+  const missing = words(answer.missing, true);
+  return answer.covered.length > 0
+    ? t(language, 'partialMentions', { covered: words(answer.covered, false), missing })
+    : t(language, 'partialMissing', { missing });
+}
+
 function notCoveredEmbed(language: Language, sections: readonly string[]): APIEmbed {
   const intro = t(language, 'notCoveredBody');
   const heading = t(language, 'sectionsHeading');
@@ -60,15 +82,18 @@ function notCoveredEmbed(language: Language, sections: readonly string[]): APIEm
  * Turns an answer into a reply that always fits Discord's limits: one embed
  * per quoted passage (section and paragraph in the title, relevance in the
  * footer, best sentences in bold), the passages sharing the message's
- * character budget; or, when nothing is relevant, a plain statement that the
+ * character budget, under a caveat naming what the article lacks when the
+ * answer is partial; or, when nothing is relevant, a plain statement that the
  * article does not seem to cover the question, with its sections.
  */
 export function formatAnswer(answer: Answer, options: AnswerFormatOptions): ReplyPayload {
   const { language } = options;
-  const content = options.echoQuestion ? questionLine(answer.question, language) : '';
-  if (!answer.answered || answer.results.length === 0) {
-    return enforceLimits({ content, embeds: [notCoveredEmbed(language, options.sections)] });
+  const echo = options.echoQuestion ? questionLine(answer.question, language) : '';
+  if (answer.outcome === 'declined' || answer.results.length === 0) {
+    return enforceLimits({ content: echo, embeds: [notCoveredEmbed(language, options.sections)] });
   }
+  const partial = answer.outcome === 'partial';
+  const content = [echo, partial ? partialCaveat(answer, language) : ''].filter(Boolean).join('\n');
 
   const results = answer.results.slice(0, DISCORD_LIMITS.embeds);
   const frames = results.map((result) => {
@@ -107,7 +132,7 @@ export function formatAnswer(answer: Answer, options: AnswerFormatOptions): Repl
       ...(link ? { url: link } : {}),
       description: excerpt(result.passage.text, result.highlights, descriptionBudget) || ELLIPSIS,
       footer: { text: footer },
-      color: EMBED_COLORS.answer,
+      color: partial ? EMBED_COLORS.partial : EMBED_COLORS.answer,
     };
   });
   return enforceLimits({ content, embeds });

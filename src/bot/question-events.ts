@@ -13,11 +13,12 @@ import type { AnswerableInteraction } from './replies.js';
 export type { QuestionSource } from '../store/question-log.js';
 
 /**
- * answered: passages quoted; declined: the article does not answer it;
- * refused: not asked (empty, too long, the bot stopping); rate_limited: over
- * the per-user limit (when told so); failed: an unexpected error.
+ * answered: passages quoted; partial: quoted under a caveat naming what the
+ * article lacks; declined: the article does not answer it; refused: not asked
+ * (empty, too long, the bot stopping); rate_limited: over the per-user limit
+ * (when told so); failed: an unexpected error.
  */
-export type QuestionOutcome = 'answered' | 'declined' | 'refused' | 'rate_limited' | 'failed';
+export type QuestionOutcome = 'answered' | 'partial' | 'declined' | 'refused' | 'rate_limited' | 'failed';
 
 export interface QuestionEvent {
   source: QuestionSource;

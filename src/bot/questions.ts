@@ -129,11 +129,11 @@ export async function answerQuestion(
     answerId,
     askerId: options.asker.userId,
     ephemeral: options.ephemeral,
-    topics: answer.answered ? [] : articleTopics(manifest, 3),
+    topics: answer.outcome === 'declined' ? articleTopics(manifest, 3) : [],
   });
   reportQuestion({
     source: options.source,
-    outcome: answer.answered ? 'answered' : 'declined',
+    outcome: answer.outcome,
     seconds: (performance.now() - started) / 1000,
   });
   return {
@@ -150,7 +150,8 @@ export async function answerQuestion(
         userId: options.asker.userId,
         language: options.language,
         question: withoutMentions(question),
-        answered: answer.answered,
+        outcome: answer.outcome,
+        missing: answer.missing,
         quoted: answer.results.map((result) => ({ passageId: result.passage.id, score: result.score })),
         latencyMs: Date.now() - options.receivedAt,
       }),

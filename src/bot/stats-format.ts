@@ -1,10 +1,10 @@
 import type { APIEmbed } from 'discord.js';
 import type { Passage } from '../core/corpus/corpus.js';
 import type { StatsReport } from '../store/stats.js';
-import { DISCORD_LIMITS, enforceLimits, type ReplyPayload } from './discord-limits.js';
+import { DISCORD_LIMITS, enforceLimits, truncatePlain, type ReplyPayload } from './discord-limits.js';
 import { EMBED_COLORS } from './embed-colors.js';
 import { t, type Language } from './i18n.js';
-import { fitEscaped } from './markdown.js';
+import { escapeQuoted, fitEscaped } from './markdown.js';
 
 /** The chart's file name, as the embed refers to it (`attachment://…`). */
 export const STATS_CHART_FILE = 'questions-per-day.png';
@@ -62,6 +62,10 @@ export function formatStats(report: StatsReport, options: StatsFormatOptions): R
   );
   if (report.declinedWithoutText > 0)
     unanswered.push(t(language, 'statsDeclinedWithoutText', { count: report.declinedWithoutText }));
+  const gaps = report.coverageGaps.map(
+    (entry, index) =>
+      `${index + 1}. ${escapeQuoted(truncatePlain(entry.word, 60))} (${t(language, 'statsTimes', { count: entry.count })})`,
+  );
   const quoted = report.mostQuoted.map(
     (entry) =>
       `• ${passageLabel(entry.passageId, byId, language)} (${t(language, 'statsTimes', { count: entry.count })})`,
@@ -78,6 +82,11 @@ export function formatStats(report: StatsReport, options: StatsFormatOptions): R
       {
         name: t(language, 'statsAnswered'),
         value: `${report.answered} (${percent(report.answered, report.questions)})`,
+        inline: true,
+      },
+      {
+        name: t(language, 'statsPartial'),
+        value: `${report.partial} (${percent(report.partial, report.questions)})`,
         inline: true,
       },
       {
@@ -98,6 +107,7 @@ export function formatStats(report: StatsReport, options: StatsFormatOptions): R
         inline: false,
       },
       { name: t(language, 'statsUnanswered'), value: lines(unanswered, language), inline: false },
+      { name: t(language, 'statsCoverageGaps'), value: lines(gaps, language), inline: false },
       { name: t(language, 'statsMostQuoted'), value: lines(quoted, language), inline: false },
       { name: t(language, 'statsMostDownVoted'), value: lines(downVoted, language), inline: false },
     ],

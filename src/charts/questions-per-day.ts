@@ -11,10 +11,12 @@ export interface DayCount {
   /** `YYYY-MM-DD` (UTC). */
   day: string;
   answered: number;
+  /** Quoted under a caveat (the article lacks part of the question); 0 when not counted. */
+  partial?: number;
   declined: number;
 }
 
-export const CHART_COLORS = { answered: '#3ba55d', declined: '#b9bbbe' } as const;
+export const CHART_COLORS = { answered: '#3ba55d', partial: '#faa61a', declined: '#b9bbbe' } as const;
 
 const WIDTH = 640;
 const HEIGHT = 240;
@@ -32,7 +34,7 @@ export function niceScale(maximum: number): { top: number; step: number } {
   return { top: Math.max(step, Math.ceil(maximum / step) * step), step: Math.max(1, step) };
 }
 
-/** Renders the days as stacked bars (answered below, declined above); the PNG's bytes. */
+/** Renders the days as stacked bars (answered below, then partial, declined above); the PNG's bytes. */
 export async function renderQuestionsPerDay(days: readonly DayCount[]): Promise<Buffer> {
   const { createCanvas } = await import('@napi-rs/canvas');
   const canvas = createCanvas(WIDTH, HEIGHT);
@@ -42,7 +44,10 @@ export async function renderQuestionsPerDay(days: readonly DayCount[]): Promise<
 
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const { top, step } = niceScale(Math.max(0, ...days.map((day) => day.answered + day.declined)));
+  const total = (day: DayCount) => day.answered + (day.partial ?? 0) + day.declined;
+  let highest = 0;
+  for (const day of days) highest = Math.max(highest, total(day));
+  const { top, step } = niceScale(highest);
   const y = (value: number) => MARGIN.top + plotHeight - (value / top) * plotHeight;
 
   context.font = FONT;
@@ -66,10 +71,13 @@ export async function renderQuestionsPerDay(days: readonly DayCount[]): Promise<
   context.textBaseline = 'top';
   days.forEach((day, index) => {
     const left = MARGIN.left + index * slot + (slot - barWidth) / 2;
-    context.fillStyle = CHART_COLORS.answered;
-    context.fillRect(left, y(day.answered), barWidth, y(0) - y(day.answered));
-    context.fillStyle = CHART_COLORS.declined;
-    context.fillRect(left, y(day.answered + day.declined), barWidth, y(day.answered) - y(day.answered + day.declined));
+    let below = 0;
+    for (const kind of ['answered', 'partial', 'declined'] as const) {
+      const count = day[kind] ?? 0;
+      context.fillStyle = CHART_COLORS[kind];
+      context.fillRect(left, y(below + count), barWidth, y(below) - y(below + count));
+      below += count;
+    }
     if ((days.length - 1 - index) % labelEvery === 0) {
       context.fillStyle = AXIS_COLOR;
       context.fillText(day.day.slice(5), left + barWidth / 2, HEIGHT - MARGIN.bottom + 8);

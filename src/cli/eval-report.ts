@@ -32,16 +32,23 @@ export function formatReport(report: EvaluationReport): string {
       '',
       `### ${PART_TITLES[part]}: ${section.questions} questions`,
       '',
-      '| language | answerable | recall@1 | recall@3 | MRR | off-topic declined | near-topic declined | answerable falsely declined |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      '| language | kind | questions | answered | partial | declined | gold quoted |',
+      '|---|---|---:|---:|---:|---:|---:|',
     );
     for (const group of LANGUAGE_GROUPS) {
-      const ranking = section.ranking.hybrid[group];
       const decision = section.decision[group];
-      lines.push(
-        `| ${group} | ${ranking.questions} | ${percent(ranking.recallAt1)} | ${percent(ranking.recallAt3)} | ${ranking.mrr.toFixed(3)} | ` +
-          `${ratio(decision.offTopicDeclined)} | ${ratio(decision.nearTopicDeclined)} | ${ratio(decision.falselyDeclined)} |`,
-      );
+      for (const [kind, outcomes] of [
+        ['answerable', decision.answerable],
+        ['near-topic', decision.nearTopic],
+        ['off-topic', decision.offTopic],
+      ] as const) {
+        if (outcomes.questions === 0) continue;
+        const share = (count: number) => ratio({ count, questions: outcomes.questions });
+        const gold = 'goldQuoted' in outcomes ? share(outcomes.goldQuoted) : '–';
+        lines.push(
+          `| ${group} | ${kind} | ${outcomes.questions} | ${share(outcomes.answered)} | ${share(outcomes.partial)} | ${share(outcomes.declined)} | ${gold} |`,
+        );
+      }
     }
     lines.push(
       '',
@@ -70,9 +77,13 @@ export function formatMisses(report: EvaluationReport): string {
         `miss     ${where} ${outcome.question}  gold ${outcome.gold.join(',')}  hybrid ${hybrid.slice(0, 5).join(',')}`,
       );
     }
-    if (outcome.gold.length === 0 && outcome.answered)
-      lines.push(`answered ${where} [${outcome.scope}] ${outcome.question}  → ${outcome.answer.join(',')}`);
-    if (outcome.gold.length > 0 && !outcome.answered) lines.push(`declined ${where} ${outcome.question}`);
+    const missing = outcome.missing.length > 0 ? `  missing ${outcome.missing.join(', ')}` : '';
+    if (outcome.gold.length === 0 && outcome.outcome !== 'declined')
+      lines.push(
+        `${outcome.outcome.padEnd(8)} ${where} [${outcome.scope}] ${outcome.question}  → ${outcome.answer.join(',')}${missing}`,
+      );
+    if (outcome.gold.length > 0 && outcome.outcome !== 'answered')
+      lines.push(`${outcome.outcome.padEnd(8)} ${where} ${outcome.question}  → ${outcome.answer.join(',')}${missing}`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

@@ -9,7 +9,9 @@ export function answerToJson(answer: Answer, documents: Manifest['corpus']['docu
   const sources = new Map(documents.map((document) => [document.name, document.metadata?.sourceUrl]));
   return {
     question: answer.question,
+    outcome: answer.outcome,
     answered: answer.answered,
+    missing: answer.missing,
     results: answer.results.map((result) => ({
       rank: result.rank,
       score: Number(result.score.toFixed(4)),
@@ -30,7 +32,7 @@ const fixed = (value: number) => value.toFixed(2);
  * document's title when the corpus has several), best sentences between » «.
  */
 export function answerToText(answer: Answer, options: { multipleDocuments: boolean }): string {
-  if (!answer.answered) {
+  if (answer.outcome === 'declined') {
     const { best, bar } = answer;
     return (
       `The article does not seem to answer that: no paragraph has enough evidence ` +
@@ -38,21 +40,31 @@ export function answerToText(answer: Answer, options: { multipleDocuments: boole
       `lexical ${fixed(best.lexical)}, content the article lacks ${fixed(best.gap)}).\n`
     );
   }
-  return answer.results
-    .map((result) => {
-      const { passage } = result;
-      let text = passage.text;
-      for (const { start, end } of [...result.highlights].reverse()) {
-        text = `${text.slice(0, start)}»${text.slice(start, end)}«${text.slice(end)}`;
-      }
-      const where = [
-        options.multipleDocuments ? passage.title : null,
-        passage.section,
-        `paragraph ${passage.paragraph}`,
-      ]
-        .filter(Boolean)
-        .join(' · ');
-      return `#${result.rank}  ${where}  (score ${result.score.toFixed(3)})\n${text}\n`;
-    })
-    .join('\n');
+  const quote = (words: readonly string[]) => words.map((word) => `“${word}”`).join(', ');
+  const caveat =
+    answer.outcome !== 'partial'
+      ? ''
+      : answer.covered.length > 0
+        ? `The article mentions ${answer.covered.slice(0, 3).join(', ')} but never mentions ${quote(answer.missing)}. The closest passages:\n\n`
+        : `The article never mentions ${quote(answer.missing)}. The closest passages:\n\n`;
+  return (
+    caveat +
+    answer.results
+      .map((result) => {
+        const { passage } = result;
+        let text = passage.text;
+        for (const { start, end } of [...result.highlights].reverse()) {
+          text = `${text.slice(0, start)}»${text.slice(start, end)}«${text.slice(end)}`;
+        }
+        const where = [
+          options.multipleDocuments ? passage.title : null,
+          passage.section,
+          `paragraph ${passage.paragraph}`,
+        ]
+          .filter(Boolean)
+          .join(' · ');
+        return `#${result.rank}  ${where}  (score ${result.score.toFixed(3)})\n${text}\n`;
+      })
+      .join('\n')
+  );
 }

@@ -1,6 +1,6 @@
 import type { Passage } from './corpus/corpus.js';
 import type { RelevanceEvidence } from './search/relevance/decision.js';
-import type { BarInForce } from './search/relevance/judge.js';
+import type { BarInForce, Outcome } from './search/relevance/judge.js';
 import type { Highlight, RankerMode } from './search/retrieval.js';
 
 /** What the core answers, and what it reports of an index it loaded or built: plain data for every adapter. */
@@ -20,9 +20,18 @@ export interface AnswerPassage {
 
 export interface Answer {
   question: string;
-  /** Whether any passage is relevant enough to quote; when false, `results` is empty. */
+  /**
+   * answered: the quoted passages speak to the whole question; partial: they speak to part of it,
+   * and the article has the `missing` words nowhere; declined: nothing is quoted.
+   */
+  outcome: Outcome;
+  /** `outcome === 'answered'`. */
   answered: boolean;
-  /** The top-k passages that are relevant enough to quote, best first. */
+  /** The question's words the article lacks, as the question spells them: empty unless partial. */
+  missing: string[];
+  /** The question's words the article has, as the question spells them, most specific first (what a caveat can name). */
+  covered: string[];
+  /** The top-k passages that are relevant enough to quote, best first: empty when declined. */
   results: AnswerPassage[];
   /** The dense bar in force (calibrated for the model, or MIN_SCORE). */
   bar: BarInForce;

@@ -13,11 +13,14 @@ import {
   type IndexSnapshot,
   type Manifest,
 } from './index/index-store.js';
-import { lexicalTerms, warmUpSegmenter, type LexicalEvidence } from './search/lexical.js';
+import { lexicalTerms, warmUpSegmenter, type LexicalHit } from './search/lexical.js';
 import { toSimplifiedScript } from './corpus/normalize.js';
 import { QueryBatcher } from './embedding/query-batcher.js';
 import type { RelevanceEvidence } from './search/relevance/decision.js';
-import { barInForce, judgePassages, type BarInForce } from './search/relevance/judge.js';
+import { barInForce, decideOutcome, judgePassages, type BarInForce } from './search/relevance/judge.js';
+import { linkedWords, withMeanings, type MeaningEvidence } from './search/relevance/meanings.js';
+import { asSpelledIn } from './corpus/normalize.js';
+import { CedictDictionary, type Dictionary } from './search/meaning/dictionary.js';
 import { candidateCount, highlightSentences, rankPassages, type RankedPassage } from './search/retrieval.js';
 
 export type { BuildPhase, BuildProgress, ProgressListener } from './index/index-builder.js';
@@ -31,6 +34,8 @@ export interface KnowledgeBaseOptions extends IndexBuildOptions {
   minScore?: number;
   /** Coalesce concurrent questions into batched forward passes (on by default). */
   batchQueries?: boolean;
+  /** Where synonyms and translations come from (default: CC-CEDICT, opened by open()). */
+  dictionary?: Dictionary;
 }
 
 const NO_EVIDENCE: RelevanceEvidence = { dense: 0, lexical: 0, gap: 0, score: 0, relevant: false };
@@ -50,6 +55,7 @@ export class KnowledgeBase {
     private readonly options: KnowledgeBaseOptions,
     snapshot: IndexSnapshot,
     readonly startReport: IndexReport,
+    private readonly dictionary: Dictionary,
   ) {
     this.current = snapshot;
     this.logger = options.logger ?? silentLogger;
@@ -67,6 +73,7 @@ export class KnowledgeBase {
     onProgress?.({ phase: 'reading', done: 0, total: 1 });
     const corpus = await loadCorpus(options.corpusPath);
     await removeStale(options.indexDir);
+    const dictionary = options.dictionary ?? (await CedictDictionary.open());
 
     let reason: string;
     try {
@@ -86,7 +93,7 @@ export class KnowledgeBase {
           builtAt: snapshot.manifest.builtAt,
         };
         logger.info({ passages: report.passages, builtAt: report.builtAt }, 'loaded the persisted index');
-        return new KnowledgeBase(options, snapshot, report);
+        return new KnowledgeBase(options, snapshot, report, dictionary);
       }
       reason = stale;
       logger.info({ reason }, 'the persisted index is stale; rebuilding');
@@ -120,7 +127,7 @@ export class KnowledgeBase {
       },
       'built the index',
     );
-    return new KnowledgeBase(options, snapshot, report);
+    return new KnowledgeBase(options, snapshot, report, dictionary);
   }
 
   get manifest(): Manifest {
@@ -145,8 +152,8 @@ export class KnowledgeBase {
   }
 
   /** Ranked passages without the relevance decision: for evaluation and diagnostics. */
-  rank(question: string, options: AskOptions = {}): Promise<RankedPassage[]> {
-    return this.rankIn(this.current, question, options);
+  async rank(question: string, options: AskOptions = {}): Promise<RankedPassage[]> {
+    return (await this.rankIn(this.current, question, options)).ranked;
   }
 
   /** Ranks against one snapshot for the whole question, even if a rebuild swaps in another mid-way. */
@@ -154,9 +161,7 @@ export class KnowledgeBase {
     snapshot: IndexSnapshot,
     question: string,
     options: AskOptions,
-    /** More lexical work to do while the model embeds the question. */
-    whileEmbedding?: (cleaned: string) => void,
-  ): Promise<RankedPassage[]> {
+  ): Promise<{ ranked: RankedPassage[]; meaning: MeaningEvidence | undefined }> {
     const cleaned = question.trim();
     if (!cleaned) throw new EmptyQuestionError();
     const mode = options.mode ?? 'hybrid';
@@ -164,15 +169,22 @@ export class KnowledgeBase {
     const pending = mode === 'lexical' ? null : this.embedQuestion(toSimplifiedScript(cleaned));
     // While the model process embeds the question, the lexical half runs here (after one turn, so the question is sent first).
     if (pending) await new Promise((resolve) => setImmediate(resolve));
-    const lexicalHits =
-      mode === 'dense'
-        ? undefined
-        : snapshot.lexical.search(cleaned, candidateCount(snapshot.manifest.passages.length, limit));
-    // Warm the term cache for the highlighter (it analyses the question as asked) while the model still runs.
-    if (mode !== 'dense') lexicalTerms(question);
-    whileEmbedding?.(cleaned);
+    let meaning: MeaningEvidence | undefined;
+    let lexicalHits: LexicalHit[] | undefined;
+    if (mode !== 'dense') {
+      // The dictionary's synonyms and translations of the words the article lacks search too.
+      const lexical = snapshot.lexical.evidence(cleaned);
+      meaning = withMeanings(lexical, snapshot.lexical, this.dictionary);
+      lexicalHits = snapshot.lexical.search(
+        cleaned,
+        candidateCount(snapshot.manifest.passages.length, limit),
+        linkedWords(meaning, lexical),
+      );
+      // Warm the term cache for the highlighter (it analyses the question as asked) while the model still runs.
+      lexicalTerms(question);
+    }
     const vector = pending ? await pending : null;
-    return rankPassages(snapshot, cleaned, vector, { mode, limit, lexicalHits });
+    return { ranked: rankPassages(snapshot, cleaned, vector, { mode, limit, lexicalHits }), meaning };
   }
 
   /**
@@ -184,19 +196,14 @@ export class KnowledgeBase {
     const k = options.k ?? this.options.topK ?? 3;
     const more = options.more ?? 0;
     const snapshot = this.current;
-    let lexical: LexicalEvidence | undefined;
-    const ranked = await this.rankIn(snapshot, question, { ...options, k: k + more }, (cleaned) => {
-      lexical = snapshot.lexical.evidence(cleaned);
-    });
+    const { ranked, meaning: rankedMeaning } = await this.rankIn(snapshot, question, { ...options, k: k + more });
     const bar = barInForce(snapshot.manifest.calibration, this.options.minScore);
-    // One rule weighs both kinds of evidence for each passage (relevance/decision.ts); only the passages
-    // it finds relevant are quoted: the rest of the top k is noise.
-    const evidence = judgePassages(
-      ranked,
-      lexical ?? snapshot.lexical.evidence(question.trim()),
-      bar,
-      new Set(snapshot.manifest.corpus.scripts),
-    );
+    // One rule weighs both kinds of evidence for each passage (relevance/decision.ts), on the part of the
+    // question the article speaks to; only the passages it finds relevant are quoted: the rest of the top k is noise.
+    const meaning =
+      rankedMeaning ?? withMeanings(snapshot.lexical.evidence(question.trim()), snapshot.lexical, this.dictionary);
+    const judgement = judgePassages(ranked, meaning, bar, new Set(snapshot.manifest.corpus.scripts));
+    const { evidence } = judgement;
     const best = evidence
       .slice(0, k)
       .reduce((strongest, entry) => (entry.score > strongest.score ? entry : strongest), NO_EVIDENCE);
@@ -204,6 +211,12 @@ export class KnowledgeBase {
     const judged = ranked.map((entry, index) => ({ entry, evidence: evidence[index]!, quoted: false }));
     // Only the top k may be quoted; what follows them is `next`, whatever its evidence.
     for (const candidate of judged.slice(0, k)) candidate.quoted = candidate.evidence.relevant;
+    const outcome = decideOutcome(
+      judgement,
+      judged.filter((candidate) => candidate.quoted).map((candidate) => candidate.evidence),
+    );
+    // A question the article speaks to only in everyday words is declined, whatever passed the rule.
+    if (outcome === 'declined') for (const candidate of judged) candidate.quoted = false;
     const next = judged
       .filter((candidate) => !candidate.quoted)
       .slice(0, more)
@@ -222,7 +235,17 @@ export class KnowledgeBase {
         highlights: highlightSentences(entry.passage.text, question, weigh),
         evidence: judged,
       }));
-    return { question, answered: results.length > 0, results, bar, best, next };
+    return {
+      question,
+      outcome,
+      answered: outcome === 'answered',
+      missing: outcome === 'partial' ? judgement.missing.map((word) => asSpelledIn(question, word)) : [],
+      covered: judgement.covered.map((word) => asSpelledIn(question, word)),
+      results,
+      bar,
+      best,
+      next,
+    };
   }
 
   private async embedQuestion(text: string): Promise<Float32Array> {
@@ -297,5 +320,6 @@ export class KnowledgeBase {
   async close(): Promise<void> {
     await this.rebuilding?.catch(() => undefined);
     await this.options.embedder.close();
+    if (!this.options.dictionary) this.dictionary.close();
   }
 }

@@ -57,6 +57,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    description: 'answers in three outcomes (answered, partial, declined) and the words a partial answer found missing',
+    sql: `
+      ALTER TABLE questions ADD COLUMN outcome TEXT CHECK (outcome IN ('answered', 'partial', 'declined'));
+      UPDATE questions SET outcome = CASE answered WHEN 1 THEN 'answered' ELSE 'declined' END;
+      CREATE TABLE missing_words (
+        question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+        word TEXT NOT NULL,
+        PRIMARY KEY (question_id, word)
+      );
+      CREATE INDEX missing_words_by_word ON missing_words (word);
+    `,
+  },
+  {
+    version: 4,
     description: 'where each question was asked, through whose installation of the app',
     // Rows from before stay NULL: where they were asked was not recorded.
     sql: `

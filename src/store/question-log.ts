@@ -5,6 +5,9 @@ import { openDatabase, type Database } from './database.js';
 import type { Installation } from './installation.js';
 import { readStats, type StatsReport } from './stats.js';
 
+/** What became of a question that was asked. */
+export type AnswerOutcome = 'answered' | 'partial' | 'declined';
+
 /** Where a question came from. */
 export type QuestionSource = 'slash' | 'dm' | 'mention' | 'context-menu';
 export type { Installation } from './installation.js';
@@ -24,7 +27,10 @@ export interface QuestionRecord {
   /** The language the bot answered in. */
   language: string;
   question: string;
-  answered: boolean;
+  /** answered, partial (quoted under a caveat naming what the article lacks) or declined. */
+  outcome: AnswerOutcome;
+  /** The question's words a partial answer found missing from the article (kept only where the text is). */
+  missing: readonly string[];
   /** The paragraphs quoted, best first, with their relevance. */
   quoted: ReadonlyArray<{ passageId: string; score: number }>;
   /** From the question's arrival to the reply being sent. */
@@ -77,6 +83,7 @@ export class QuestionLog {
   private closed = false;
   private readonly insertQuestion;
   private readonly insertQuoted;
+  private readonly insertMissing;
   private readonly findVote;
   private readonly upsertVote;
 
@@ -95,9 +102,10 @@ export class QuestionLog {
     }
     this.insertQuestion = db.prepare(
       // An answer id already logged (ids are random: practically never) keeps its first row rather than failing the batch.
-      `INSERT OR IGNORE INTO questions (answer_id, asked_at, source, guild_id, asker, language, question, answered, latency_ms, installation)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO questions (answer_id, asked_at, source, guild_id, asker, language, question, answered, outcome, latency_ms, installation)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.insertMissing = db.prepare('INSERT OR IGNORE INTO missing_words (question_id, word) VALUES (?, ?)');
     this.insertQuoted = db.prepare(
       'INSERT INTO quoted_passages (question_id, rank, passage_id, score) VALUES (?, ?, ?, ?)',
     );
@@ -164,11 +172,15 @@ export class QuestionLog {
       keepQuestions ? hashAsker(this.key, record.userId) : null,
       record.language,
       keepText ? record.question : null,
-      record.answered ? 1 : 0,
+      // `answered`: passages were quoted (a partial answer quotes them too); `outcome` tells the two apart.
+      record.outcome === 'declined' ? 0 : 1,
+      record.outcome,
       Math.max(0, Math.round(record.latencyMs)),
       record.installation ?? null,
     );
     if (changes === 0) return;
+    // The missing words are words of the question: kept where its text is.
+    if (keepText) for (const word of new Set(record.missing)) this.insertMissing.run(lastInsertRowid, word);
     record.quoted.forEach((quoted, index) =>
       this.insertQuoted.run(lastInsertRowid, index + 1, quoted.passageId, quoted.score),
     );

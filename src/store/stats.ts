@@ -8,7 +8,10 @@ export interface StatsReport {
   since: string;
   until: string;
   questions: number;
+  /** Answered in full. */
   answered: number;
+  /** Quoted under a caveat naming words the article lacks. */
+  partial: number;
   declined: number;
   /** Declined questions whose text was not kept (DMs, LOG_QUESTIONS=false): counted, but they cannot be listed. */
   declinedWithoutText: number;
@@ -18,9 +21,14 @@ export interface StatsReport {
   /** Nearest-rank percentiles; null without questions. */
   latencyMs: { p50: number | null; p95: number | null };
   /** Every UTC day of the period, oldest first, including days without questions. */
-  perDay: Array<{ day: string; answered: number; declined: number }>;
+  perDay: Array<{ day: string; answered: number; partial: number; declined: number }>;
   /** The declined questions asked most often (what the corpus lacks), most asked first; at most 10. */
   unanswered: Array<{ question: string; count: number }>;
+  /**
+   * The words partial answers found missing most often: the article's coverage gaps, what the owner
+   * might add to the corpus; most frequent first, at most 10.
+   */
+  coverageGaps: Array<{ word: string; count: number }>;
   /** The paragraphs quoted most often; at most 5. */
   mostQuoted: Array<{ passageId: string; count: number }>;
   /** The paragraphs quoted in the answers that got the most 👎; at most 5. */
@@ -49,8 +57,12 @@ function utcDay(ms: number): string {
 export function readStats(db: Database, { days, now }: { days: number; now: number }): StatsReport {
   const since = now - days * DAY_MS;
   const totals = db
-    .prepare<[number], { questions: number; answered: number | null; declinedWithoutText: number | null }>(
-      `SELECT COUNT(*) AS questions, SUM(answered) AS answered, SUM(question IS NULL AND answered = 0) AS declinedWithoutText
+    .prepare<
+      [number],
+      { questions: number; answered: number | null; partial: number | null; declinedWithoutText: number | null }
+    >(
+      `SELECT COUNT(*) AS questions, SUM(outcome = 'answered') AS answered, SUM(outcome = 'partial') AS partial,
+              SUM(question IS NULL AND answered = 0) AS declinedWithoutText
        FROM questions WHERE asked_at >= ?`,
     )
     .get(since)!;
@@ -62,9 +74,9 @@ export function readStats(db: Database, { days, now }: { days: number; now: numb
 
   const counted = new Map(
     db
-      .prepare<[number], { day: string; answered: number; declined: number }>(
+      .prepare<[number], { day: string; answered: number; partial: number; declined: number }>(
         `SELECT strftime('%Y-%m-%d', asked_at / 1000, 'unixepoch') AS day,
-                SUM(answered) AS answered, SUM(1 - answered) AS declined
+                SUM(outcome = 'answered') AS answered, SUM(outcome = 'partial') AS partial, SUM(1 - answered) AS declined
          FROM questions WHERE asked_at >= ? GROUP BY day`,
       )
       .all(since)
@@ -73,7 +85,7 @@ export function readStats(db: Database, { days, now }: { days: number; now: numb
   const perDay: StatsReport['perDay'] = [];
   for (let day = utcDay(since); day <= utcDay(now); day = utcDay(Date.parse(day) + DAY_MS)) {
     const row = counted.get(day);
-    perDay.push({ day, answered: row?.answered ?? 0, declined: row?.declined ?? 0 });
+    perDay.push({ day, answered: row?.answered ?? 0, partial: row?.partial ?? 0, declined: row?.declined ?? 0 });
   }
 
   // The same question asked again with other capitals or spacing counts as one.
@@ -86,6 +98,13 @@ export function readStats(db: Database, { days, now }: { days: number; now: numb
        GROUP BY lower(trim(q.question)) ORDER BY count DESC, MAX(q.asked_at) DESC LIMIT 10`,
     )
     .all({ since });
+  const coverageGaps = db
+    .prepare<[number], { word: string; count: number }>(
+      `SELECT m.word AS word, COUNT(*) AS count
+       FROM missing_words m JOIN questions q ON q.id = m.question_id WHERE q.asked_at >= ?
+       GROUP BY m.word ORDER BY count DESC, MAX(q.asked_at) DESC LIMIT 10`,
+    )
+    .all(since);
   const mostQuoted = db
     .prepare<[number], { passageId: string; count: number }>(
       `SELECT p.passage_id AS passageId, COUNT(*) AS count
@@ -114,13 +133,15 @@ export function readStats(db: Database, { days, now }: { days: number; now: numb
     byInstallation[row.installation] = row.count;
 
   const answered = totals.answered ?? 0;
+  const partial = totals.partial ?? 0;
   return {
     days,
     since: new Date(since).toISOString(),
     until: new Date(now).toISOString(),
     questions: totals.questions,
     answered,
-    declined: totals.questions - answered,
+    partial,
+    declined: totals.questions - answered - partial,
     declinedWithoutText: totals.declinedWithoutText ?? 0,
     votes: { up: votes.up ?? 0, down: votes.down ?? 0 },
     byInstallation,
@@ -130,6 +151,7 @@ export function readStats(db: Database, { days, now }: { days: number; now: numb
     },
     perDay,
     unanswered,
+    coverageGaps,
     mostQuoted,
     mostDownVoted,
   };

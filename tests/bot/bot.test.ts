@@ -175,7 +175,10 @@ describe('given /ask', () => {
 
   it('then markdown in the question is echoed literally', async () => {
     const state = await ask('**博通** ||spoiler|| `code` __x__');
-    expect(state.content).toBe('**Question:** \\*\\*博通\\*\\* \\|\\|spoiler\\|\\| \\`code\\` \\_\\_x\\_\\_');
+    // The first line echoes the question (a caveat may follow: the article never mentions "code").
+    expect(state.content!.split('\n')[0]).toBe(
+      '**Question:** \\*\\*博通\\*\\* \\|\\|spoiler\\|\\| \\`code\\` \\_\\_x\\_\\_',
+    );
   });
 
   it('then a whitespace-only question is refused, ephemerally', async () => {

@@ -59,9 +59,9 @@ describe('given `npm run ask -- --json`', () => {
     expect(code).toBe(0);
     expect(stderr.length).toBeGreaterThan(0); // logs went to stderr
     const document = JSON.parse(stdout) as Record<string, unknown>;
-    expect(Object.keys(document).sort()).toEqual(['answered', 'question', 'results']);
+    expect(Object.keys(document).sort()).toEqual(['answered', 'missing', 'outcome', 'question', 'results']);
     expect(document.question).toBe('杰文斯悖论说的是什么?');
-    expect(typeof document.answered).toBe('boolean');
+    expect(document).toMatchObject({ outcome: 'answered', answered: true, missing: [] });
     const results = document.results as Array<Record<string, unknown>>;
     expect(results.length).toBeLessThanOrEqual(2);
     for (const [index, result] of results.entries()) {

@@ -40,7 +40,8 @@ beforeAll(async () => {
       userId: '314159265358979323',
       language: 'zh-Hans',
       question,
-      answered,
+      outcome: answered ? 'answered' : 'declined',
+      missing: [],
       quoted: answered ? [{ passageId: 'article.txt#24', score: 0.9 }] : [],
       latencyMs: 100,
     });

@@ -43,7 +43,8 @@ function question(overrides: Partial<QuestionRecord> = {}): QuestionRecord {
     userId: USER_ID,
     language: 'zh-Hans',
     question: '什么是杰文斯悖论?',
-    answered: true,
+    outcome: 'answered',
+    missing: [],
     quoted: [
       { passageId: 'article.txt#9', score: 0.91 },
       { passageId: 'article.txt#21', score: 0.84 },
@@ -116,6 +117,7 @@ describe('given a question answered in a server', () => {
         language: 'zh-Hans',
         question: '什么是杰文斯悖论?',
         answered: 1,
+        outcome: 'answered',
         latency_ms: 346,
         installation: 'server',
       },
@@ -148,7 +150,7 @@ describe('given the privacy settings', () => {
   it('then by default a DM’s text is absent from every file, while the DM is counted', async () => {
     const dataDir = await tempDir('data-');
     const log = await openLog({ dataDir });
-    log.recordQuestion(question({ source: 'dm', guildId: null, question: DM_TEXT, answered: false, quoted: [] }));
+    log.recordQuestion(question({ source: 'dm', guildId: null, question: DM_TEXT, outcome: 'declined', quoted: [] }));
     log.flush();
 
     expect(rows(dataDir, 'SELECT source, question, answered FROM questions')).toEqual([

@@ -21,7 +21,8 @@ function asked(daysAgo: number, overrides: Partial<QuestionRecord> = {}): Questi
     userId: `1000000000000000${String(counter).padStart(2, '0')}`,
     language: 'en',
     question: `question ${counter}`,
-    answered: true,
+    outcome: 'answered',
+    missing: [],
     quoted: [{ passageId: 'article.txt#24', score: 0.9 }],
     latencyMs: counter * 10,
     ...overrides,
@@ -72,7 +73,9 @@ describe('given questions over two weeks', () => {
   it('then the report covers only its period: counts, answered and declined, latency percentiles and questions per day', async () => {
     const records = [
       asked(10), // outside a week
-      ...Array.from({ length: 20 }, (_, index) => asked(index % 3, { answered: index % 4 !== 0 })),
+      ...Array.from({ length: 20 }, (_, index) =>
+        asked(index % 3, { outcome: index % 4 !== 0 ? 'answered' : 'declined' }),
+      ),
     ];
     const report = (await logWith(records)).report(7);
 
@@ -80,16 +83,16 @@ describe('given questions over two weeks', () => {
     // Latencies 20, 30, … 210 ms: the 10th and the 19th of 20 in order.
     expect(report.latencyMs).toEqual({ p50: 110, p95: 200 });
     expect(report.perDay.slice(-3)).toEqual([
-      { day: '2025-03-08', answered: 5, declined: 1 },
-      { day: '2025-03-09', answered: 5, declined: 2 },
-      { day: '2025-03-10', answered: 5, declined: 2 },
+      { day: '2025-03-08', answered: 5, partial: 0, declined: 1 },
+      { day: '2025-03-09', answered: 5, partial: 0, declined: 2 },
+      { day: '2025-03-10', answered: 5, partial: 0, declined: 2 },
     ]);
     expect(report.perDay.slice(0, -3).every((day) => day.answered + day.declined === 0)).toBe(true);
     expect(log!.report(30).questions).toBe(21);
   });
 
   it('then the unanswered questions are grouped however they were capitalised or spaced, most asked first, at most 10', async () => {
-    const declined = (question: string, daysAgo = 1) => asked(daysAgo, { question, answered: false, quoted: [] });
+    const declined = (question: string, daysAgo = 1) => asked(daysAgo, { question, outcome: 'declined', quoted: [] });
     const records = [
       declined('What does Apple think?'),
       declined('what does apple think? '),
@@ -143,6 +146,48 @@ describe('given questions over two weeks', () => {
       { passageId: 'article.txt#24', down: 2, up: 1 },
       { passageId: 'article.txt#3', down: 1, up: 0 },
     ]);
+  });
+});
+
+describe('given partial answers, each naming words the article lacks', () => {
+  it('then they are counted apart from answered and declined, per period and per day', async () => {
+    const partial = (daysAgo: number, missing: string[]) => asked(daysAgo, { outcome: 'partial', missing });
+    const report = (
+      await logWith([
+        asked(0),
+        partial(0, ['创始人']),
+        partial(1, ['创始人', '总部']),
+        asked(1, { outcome: 'declined', quoted: [] }),
+      ])
+    ).report(7);
+    expect(report).toMatchObject({ questions: 4, answered: 1, partial: 2, declined: 1 });
+    expect(report.perDay.slice(-2)).toEqual([
+      { day: '2025-03-09', answered: 0, partial: 1, declined: 1 },
+      { day: '2025-03-10', answered: 1, partial: 1, declined: 0 },
+    ]);
+  });
+
+  it('then the words missing most often are the article’s coverage gaps, most frequent (then most recent) first, within the period', async () => {
+    const report = (
+      await logWith([
+        asked(1, { outcome: 'partial', missing: ['创始人', '总部'] }),
+        asked(2, { outcome: 'partial', missing: ['创始人'] }),
+        asked(3, { outcome: 'partial', missing: ['founder'] }),
+        asked(40, { outcome: 'partial', missing: ['总部', '总部'] }),
+      ])
+    ).report(7);
+    expect(report.coverageGaps).toEqual([
+      { word: '创始人', count: 2 },
+      { word: '总部', count: 1 }, // as often as founder, but asked more recently
+      { word: 'founder', count: 1 },
+    ]);
+  });
+
+  it('then the missing words of a question whose text is not kept (a DM) are not kept either', async () => {
+    const report = (
+      await logWith([asked(1, { outcome: 'partial', missing: ['创始人'], source: 'dm', guildId: null })])
+    ).report(7);
+    expect(report).toMatchObject({ partial: 1, coverageGaps: [] });
   });
 });
 

@@ -36,11 +36,18 @@ export function result(
   };
 }
 
-export function answer(results: AnswerPassage[], question = '什么是杰文斯悖论?'): Answer {
+export function answer(
+  results: AnswerPassage[],
+  question = '什么是杰文斯悖论?',
+  partial?: { missing: string[]; covered: string[] },
+): Answer {
   const answered = results.length > 0;
   return {
     question,
-    answered,
+    outcome: !answered ? 'declined' : partial ? 'partial' : 'answered',
+    answered: answered && !partial,
+    missing: partial?.missing ?? [],
+    covered: partial?.covered ?? [],
     results: results.map((entry, index) => ({ ...entry, rank: index + 1 })),
     bar: { bar: 0.82, spread: 0.03, source: 'calibrated', probes: 72 },
     best: answered

@@ -18,7 +18,8 @@ for (;;) {
       userId: '314159265358979323',
       language: 'en',
       question: `question number ${committed}`,
-      answered: committed % 3 !== 0,
+      outcome: committed % 3 !== 0 ? 'answered' : 'declined',
+      missing: [],
       quoted: [{ passageId: `article.txt#${committed % 25}`, score: 0.5 }],
       latencyMs: committed % 500,
     });

@@ -51,7 +51,7 @@ export function exampleQuestion(topic: string, language: Language): string {
  */
 export function answerComponents(answer: Answer, options: AnswerComponentOptions): ActionRow[] {
   const { language, askerId } = options;
-  if (!answer.answered) return declineComponents(answer, options);
+  if (answer.outcome === 'declined') return declineComponents(answer, options);
 
   const navigation: Array<ButtonBuilder | StringSelectMenuBuilder> = [];
   if (answer.next.length > 0) {

@@ -33,6 +33,11 @@ export const english = {
     "The article doesn't seem to cover that, so rather than quote something unrelated I'm telling you plainly. " +
     'Try asking with words the article would use, or see /help for example questions.',
   sectionsHeading: "The article's sections:",
+  // A partial answer: what the article has of the question, and what it lacks, above the closest passages.
+  partialMentions: 'The article mentions {covered} but never mentions {missing}. The closest passages:',
+  partialMissing: 'The article never mentions {missing}. The closest passages:',
+  partialWord: '‘{word}’',
+  wordSeparator: ', ',
 
   // /about
   aboutIntro: 'I answer questions about this article by quoting the passages that answer them.',
@@ -89,11 +94,13 @@ export const english = {
   statsDay: 'The last day',
   statsQuestions: 'Questions',
   statsAnswered: 'Answered',
+  statsPartial: 'Partly answered',
   statsDeclined: 'Declined',
   statsFeedback: 'Feedback',
   statsLatency: 'Latency',
   statsLatencyValue: 'p50 {p50} ms · p95 {p95} ms',
   statsUnanswered: 'Asked most, not answered',
+  statsCoverageGaps: 'What the article lacks (words partial answers found missing)',
   statsDeclinedWithoutText: 'Plus {count} declined where the text is not kept.',
   statsMostQuoted: 'Quoted most',
   statsMostDownVoted: 'Down-voted most',

@@ -49,3 +49,20 @@ export function stripInvisible(text: string): string {
 export function toSimplifiedScript(text: string): string {
   return toSimplified(stripInvisible(text).normalize('NFKC'));
 }
+
+/**
+ * A normalised word as `text` spells it (創始人 for 创始人 in a traditional question, Founder for
+ * founder): the shortest stretch of `text` that normalises to it, or the word itself when none does
+ * (a phrase conversion that changed its length beyond recognition).
+ */
+export function asSpelledIn(text: string, word: string): string {
+  const characters = [...text];
+  const length = [...word].length;
+  for (let span = Math.max(1, length - 1); span <= length + 2; span++) {
+    for (let start = 0; start + span <= characters.length; start++) {
+      const stretch = characters.slice(start, start + span).join('');
+      if (normalizeText(stretch).trim() === word) return stretch.trim();
+    }
+  }
+  return word;
+}

@@ -1,5 +1,5 @@
 import type { Answer } from '../knowledge-base.js';
-import type { BarInForce } from '../search/relevance/judge.js';
+import type { BarInForce, Outcome } from '../search/relevance/judge.js';
 import type { RankedPassage, RankerMode } from '../search/retrieval.js';
 import { rankingMetrics, type RankingMetrics } from './metrics.js';
 import { RANKERS, SPLITS, type EvalQuestion, type Language, type Scope, type Split } from './questions.js';
@@ -15,9 +15,13 @@ export interface Evaluable {
 export interface QuestionOutcome extends EvalQuestion {
   /** Paragraph numbers in ranked order, per ranker. */
   rankings: Record<RankerMode, number[]>;
+  outcome: Outcome;
+  /** `outcome === 'answered'`. */
   answered: boolean;
-  /** Paragraphs `ask()` returned (empty when declined). */
+  /** Paragraphs `ask()` quoted (empty when declined). */
   answer: number[];
+  /** The words a partial answer named as missing from the article. */
+  missing: string[];
 }
 
 /** A language, both Chinese scripts together ('zh', what the targets are set on), or every question. */
@@ -34,12 +38,20 @@ export interface Tally {
   questions: number;
 }
 
-/** How the decision to answer or decline went, for one group of questions. */
+/** How many questions of a kind were answered, partly answered and declined. */
+export interface OutcomeTally {
+  questions: number;
+  answered: number;
+  partial: number;
+  declined: number;
+}
+
+/** How the decisions went, per kind of question, for one group of questions. */
 export interface DecisionTally {
-  offTopicDeclined: Tally;
-  nearTopicDeclined: Tally;
-  /** Answerable questions that were declined: the cost of declining. */
-  falselyDeclined: Tally;
+  /** Answered, partial, declined (falsely), and how often the gold paragraph was among those quoted (answered or partial). */
+  answerable: OutcomeTally & { goldQuoted: number };
+  offTopic: OutcomeTally;
+  nearTopic: OutcomeTally;
 }
 
 /** The metrics of one half of the set (or of all of it). */
@@ -67,15 +79,27 @@ function tally(outcomes: readonly QuestionOutcome[], counted: (outcome: Question
   return { count: outcomes.filter(counted).length, questions: outcomes.length };
 }
 
+function outcomeTally(outcomes: readonly QuestionOutcome[]): OutcomeTally {
+  const count = (kind: Outcome) => outcomes.filter((outcome) => outcome.outcome === kind).length;
+  return {
+    questions: outcomes.length,
+    answered: count('answered'),
+    partial: count('partial'),
+    declined: count('declined'),
+  };
+}
+
 function decisionTally(outcomes: readonly QuestionOutcome[]): DecisionTally {
   const ofScope = (scope: Scope) => outcomes.filter((outcome) => outcome.gold.length === 0 && outcome.scope === scope);
+  const answerable = outcomes.filter((outcome) => outcome.gold.length > 0);
   return {
-    offTopicDeclined: tally(ofScope('off-topic'), (outcome) => !outcome.answered),
-    nearTopicDeclined: tally(ofScope('near-topic'), (outcome) => !outcome.answered),
-    falselyDeclined: tally(
-      outcomes.filter((outcome) => outcome.gold.length > 0),
-      (outcome) => !outcome.answered,
-    ),
+    answerable: {
+      ...outcomeTally(answerable),
+      goldQuoted: tally(answerable, (outcome) => outcome.answer.some((paragraph) => outcome.gold.includes(paragraph)))
+        .count,
+    },
+    offTopic: outcomeTally(ofScope('off-topic')),
+    nearTopic: outcomeTally(ofScope('near-topic')),
   };
 }
 
@@ -137,8 +161,10 @@ export async function evaluate(
       ...(question.scope ? { scope: question.scope } : {}),
       ...(question.split ? { split: question.split } : {}),
       rankings,
+      outcome: answer.outcome,
       answered: answer.answered,
       answer: answer.results.map((result) => result.passage.paragraph),
+      missing: answer.missing,
     });
   }
   return summarize(options.model, depth, outcomes, options.bar);

@@ -36,7 +36,7 @@ export function warmUpSegmenter(): void {
 const STOP_WORDS = new Set(
   (
     '的 了 是 在 和 与 及 或 吗 呢 吧 啊 呀 么 嘛 也 都 就 还 又 很 被 把 让 给 对 从 向 以 于 而 之 其 这 那 这个 那个 这些 那些 这样 那样 ' +
-    '什么 多少 为什么 为何 怎么 怎样 怎么样 如何 哪些 哪个 哪里 哪 谁 几 是否 有没有 是不是 能否 可否 请问 请 告诉 我 你 他 她 它 我们 你们 他们 ' +
+    '什么 多少 为什么 为何 怎么 怎样 怎么样 怎么回事 如何 哪些 哪个 哪里 哪 谁 几 是否 有没有 是不是 能否 可否 请问 请 告诉 我 你 他 她 它 我们 你们 他们 ' +
     '文章 作者 本文 文中 提到 说 讲 认为 觉得 一下 有 没有 会 能 要 吗 哪儿 ' +
     // Words for the asker's own now: in a question they point at the present day, not at the article
     // (「今天天气怎么样」 must not match the article's 「股市震荡的今天」).
@@ -125,6 +125,10 @@ export interface WeighedWord {
   specificity: number;
   /** A content word (not a pronoun, numeral, adverb, particle…, by its part of speech). */
   content: boolean;
+  /** A noun, by its part of speech (jieba's n, nr, ns, nt, nz…; not English, which jieba does not tag). */
+  noun: boolean;
+  /** The word's parts in jieba's search mode, other than itself (计算机专业 → 计算, 计算机, 专业…). */
+  parts: string[];
 }
 
 /**
@@ -140,9 +144,21 @@ export function weighedQuestionWords(text: string): WeighedWord[] {
     if (!informative(word) || seen.has(word)) continue;
     seen.add(word);
     const parts = CJK.test(word) ? searchParts(word) : [];
-    words.push({ word, specificity: wordSpecificity({ word, tag, parts }), content: !FUNCTION_TAGS.test(tag) });
+    words.push({
+      word,
+      specificity: wordSpecificity({ word, tag, parts }),
+      content: !FUNCTION_TAGS.test(tag),
+      noun: /^n/.test(tag),
+      parts: parts.filter((part) => part !== word && [...part].length >= 2),
+    });
   }
   return words;
+}
+
+/** A question word the article lacks, and the article's words the dictionary links it to, each with the link's weight. */
+export interface LinkedWord {
+  word: string;
+  links: ReadonlyArray<{ word: string; weight: number }>;
 }
 
 /** What the article holds of a question's words: for each word, how much of it each passage contains. */
@@ -233,6 +249,27 @@ export class LexicalIndex {
     return this.idfOf(this.postings.get(term)?.length ?? 0);
   }
 
+  /** The passages that hold `term` among their terms (none when the article never uses it). */
+  passagesWith(term: string): number[] {
+    return (this.postings.get(term) ?? []).map((posting) => posting.passage);
+  }
+
+  /**
+   * How much of `word` each passage that has any of it contains (see wordMatch): a word the
+   * segmenter splits in the article (英伟达 → 英 + 伟达) is still found by its bigrams.
+   */
+  matchesOf(word: string): Map<number, number> {
+    const candidates = new Set(this.passagesWith(word));
+    if ([...word].length >= 3 && CJK.test(word))
+      for (const pair of bigrams(word)) for (const passage of this.passagesWith(pair)) candidates.add(passage);
+    const matches = new Map<number, number>();
+    for (const passage of candidates) {
+      const match = this.wordMatch(word, passage);
+      if (match > 0) matches.set(passage, match);
+    }
+    return matches;
+  }
+
   /** How much of `word` a passage contains: 1 when it is one of its terms, else the share of its bigrams (long CJK words only). */
   private wordMatch(word: string, passage: number): number {
     const terms = this.termSets[passage]!;
@@ -243,14 +280,19 @@ export class LexicalIndex {
     return pairs.length === 0 ? 0 : pairs.filter((pair) => terms.has(pair)).length / pairs.length;
   }
 
-  /** Coverage of the question by every passage (see {@link LexicalHit.coverage}). */
-  coverage(question: string): number[] {
+  /** Coverage of the question by every passage (see {@link LexicalHit.coverage}); a linked word counts by its link's weight. */
+  coverage(question: string, linked: readonly LinkedWord[] = []): number[] {
     const words = questionWords(question);
     const coverage = new Array<number>(this.size).fill(0);
     if (words.length === 0) return coverage;
+    const linksOf = new Map(linked.map((entry) => [entry.word, entry.links]));
     let total = 0;
     for (const word of words) {
       const matches = this.termSets.map((_, passage) => this.wordMatch(word, passage));
+      for (const link of linksOf.get(word) ?? []) {
+        for (const [passage, match] of this.matchesOf(link.word))
+          matches[passage] = Math.max(matches[passage]!, link.weight * match);
+      }
       const weight = this.idfOf(matches.reduce((sum, match) => sum + match, 0));
       total += weight;
       matches.forEach((match, passage) => (coverage[passage]! += weight * match));
@@ -267,19 +309,29 @@ export class LexicalIndex {
     };
   }
 
-  search(query: string, limit: number): LexicalHit[] {
+  /**
+   * BM25 over the question's terms, and over the terms of the words the dictionary linked to
+   * those the article lacks, each weighed by its link.
+   */
+  search(query: string, limit: number, linked: readonly LinkedWord[] = []): LexicalHit[] {
     const { k1, b } = this.data;
     const scores = new Map<number, number>();
-    for (const term of new Set(lexicalTerms(query))) {
+    const weights = new Map<string, number>();
+    for (const term of lexicalTerms(query)) weights.set(term, 1);
+    for (const { links } of linked) {
+      for (const link of links)
+        for (const term of lexicalTerms(link.word)) weights.set(term, Math.max(weights.get(term) ?? 0, link.weight));
+    }
+    for (const [term, weight] of weights) {
       const postings = this.postings.get(term);
       if (!postings) continue;
-      const idf = this.idfOf(postings.length);
+      const idf = this.idfOf(postings.length) * weight;
       for (const { passage, frequency } of postings) {
         const norm = frequency + k1 * (1 - b + (b * (this.lengths[passage] ?? 0)) / this.averageLength);
         scores.set(passage, (scores.get(passage) ?? 0) + (idf * frequency * (k1 + 1)) / norm);
       }
     }
-    const coverage = scores.size > 0 ? this.coverage(query) : [];
+    const coverage = scores.size > 0 ? this.coverage(query, linked) : [];
     return [...scores]
       .map(([passage, score]) => ({ passage, score, coverage: coverage[passage] ?? 0 }))
       .sort((left, right) => right.score - left.score || left.passage - right.passage)

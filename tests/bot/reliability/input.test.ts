@@ -167,7 +167,8 @@ describe('given markdown, backticks and spoiler markers in a question', () => {
   it('then it is answered and echoed literally: every marker escaped, nothing hidden, linked or formatted', async () => {
     const state = await ask(question);
     expect(quotedParagraphs(state)[0]).toBe(24);
-    const echoed = state.content!.replace(/^\*\*Question:\*\* /, '');
+    // The first line echoes the question; a caveat naming words the article lacks may follow it.
+    const echoed = state.content!.split('\n')[0]!.replace(/^\*\*Question:\*\* /, '');
     expect(echoed).not.toMatch(UNESCAPED_MARKDOWN);
     expect(echoed.replace(/\\(.)/g, '$1')).toBe(question); // unescaped, it is the question exactly
   });

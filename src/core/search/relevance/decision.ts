@@ -28,7 +28,7 @@ import type { WeighedWord } from '../lexical.js';
  * (docs/retrieval.md) and are the same for every model: what differs between
  * models is carried by the calibration of the dense bar.
  */
-export const LEXICAL_SUFFICIENCY = 0.5;
+export const LEXICAL_SUFFICIENCY = 0.3;
 export const GAP_PENALTY = 0.5;
 export const ABSENT_CONTENT_WEIGHT = 0.5;
 
@@ -72,39 +72,50 @@ export function scriptsOf(texts: readonly string[]): Set<Script> {
 }
 
 /** How much a word weighs when absent: its specificity, or more for a content word. */
-function absentWeight(word: WeighedWord): number {
+export function absentWeight(word: WeighedWord): number {
   return Math.max(word.specificity, word.content ? ABSENT_CONTENT_WEIGHT : 0);
 }
 
-function countsTowardsGap(word: string, scripts: ReadonlySet<Script>): boolean {
+/** Whether the article's lacking a word says anything: a number, or a word in a script the article is written in. */
+export function countsTowardsGap(word: string, scripts: ReadonlySet<Script>): boolean {
   if (DIGIT.test(word)) return true;
   return HAN.test(word) ? scripts.has('han') : scripts.has('latin');
 }
 
 /**
  * The share of the question's content the whole article lacks, 0–1.
- * `found[i]` is how much of word i the best passage contains.
+ * `found[i]` is how much of word i the best passage contains; `counts[i]` whether its absence
+ * says anything (see {@link countsTowardsGap}: an English word's absence from a Chinese article
+ * does not, unless the dictionary knows what it would be in Chinese).
  */
 export function questionGap(
   words: readonly WeighedWord[],
   found: readonly number[],
-  scripts: ReadonlySet<Script>,
+  counts: readonly boolean[],
 ): number {
   const total = words.reduce((sum, word) => sum + absentWeight(word), 0);
   const missing = words.reduce(
-    (sum, word, index) => sum + (countsTowardsGap(word.word, scripts) ? absentWeight(word) * (1 - found[index]!) : 0),
+    (sum, word, index) => sum + (counts[index] ? absentWeight(word) * (1 - found[index]!) : 0),
     0,
   );
   return missing / Math.max(1, total);
 }
 
-/** The lexical evidence of a passage, 0–1, from how much of each question word it contains (`matches[i]`). */
-export function lexicalEvidence(words: readonly WeighedWord[], matches: readonly number[]): number {
+/**
+ * The lexical evidence of a passage, 0–1, from how much of each question word it contains
+ * (`matches[i]`). A word whose absence says nothing (`counts[i]` false: an English word the
+ * dictionary does not know, asked of a Chinese article) adds what it matches and costs nothing.
+ */
+export function lexicalEvidence(
+  words: readonly WeighedWord[],
+  matches: readonly number[],
+  counts: readonly boolean[] = words.map(() => true),
+): number {
   let present = 0;
   let absent = 0;
   words.forEach((word, index) => {
     present += word.specificity * matches[index]!;
-    absent += absentWeight(word) * (1 - matches[index]!);
+    if (counts[index]) absent += absentWeight(word) * (1 - matches[index]!);
   });
   return present / Math.max(1, present + absent);
 }

@@ -6,11 +6,19 @@ import {
   LEXICAL_SUFFICIENCY,
   lexicalEvidence,
   questionGap,
+  countsTowardsGap,
+  type Script,
   scriptsOf,
   weighEvidence,
 } from '../../../../src/core/search/relevance/decision.js';
 
-const word = (text: string, specificity: number, content = true): WeighedWord => ({ word: text, specificity, content });
+const word = (text: string, specificity: number, content = true): WeighedWord => ({
+  word: text,
+  specificity,
+  content,
+  noun: content,
+  parts: [],
+});
 const bar = { bar: 0.83, spread: 0.03 };
 const han = new Set(['han'] as const);
 
@@ -56,8 +64,10 @@ describe('given lexical evidence', () => {
 describe('given words the whole article lacks', () => {
   it('then the gap counts them only in the scripts the article is written in', () => {
     const words = [word('金价', 1), word('gold', 1), word('现在', 0, false)];
-    expect(questionGap(words, [0, 0, 1], han)).toBeCloseTo(1 / 2);
-    expect(questionGap(words, [0, 0, 1], new Set(['han', 'latin'] as const))).toBeCloseTo(1);
+    const countedIn = (scripts: ReadonlySet<Script>) => words.map((entry) => countsTowardsGap(entry.word, scripts));
+    expect(countedIn(han)).toEqual([true, false, true]);
+    expect(questionGap(words, [0, 0, 1], countedIn(han))).toBeCloseTo(1 / 2);
+    expect(questionGap(words, [0, 0, 1], countedIn(new Set(['han', 'latin'] as const)))).toBeCloseTo(1);
   });
 
   it('then the gap raises the bar for dense evidence too', () => {
