@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Language } from '../../src/bot/i18n.js';
 import { formatAnswer } from '../../src/bot/answer-format.js';
 import type { Answer } from '../../src/core/knowledge-base.js';
+import { CedictDictionary } from '../../src/core/search/meaning/dictionary.js';
 import { highlightSentences } from '../../src/core/search/retrieval.js';
 import { questionAt, type BenchContext } from '../lib/context.js';
 import { verdict, type Section, type SectionResult } from '../lib/section.js';
@@ -19,6 +20,10 @@ const FIGURES = [
   'messagingP50',
   'lexicalP50',
   'formatP50',
+  'dictionaryP50',
+  'dictionaryP99',
+  'dictionaryTarget',
+  'dictionaryVerdict',
   /** tokenise + messaging + lexical search + formatting (p50 each), as a share of the forward pass (p50). */
   'fixedShare',
   'ratioP50',
@@ -36,6 +41,8 @@ interface QuestionTiming {
   messagingMs: number;
   vectorSearchMs: number;
   lexicalSearchMs: number;
+  /** Looking meanings up in the dictionary (CC-CEDICT on disk): synonyms, translations, whether it knows a word. */
+  dictionaryMs: number;
   /** ask() time not in the embedding call or either search: fusion, highlights, question normalisation, the batcher's hop. */
   fusionHighlightMs: number;
   /** highlightSentences for the answer's passages, timed again on its own (not part of the end-to-end). */
@@ -43,6 +50,25 @@ interface QuestionTiming {
   askMs: number;
   formatMs: number;
   endToEndMs: number;
+}
+
+/** The dictionary's look-ups may add at most this much to a question, at p99. */
+const DICTIONARY_TARGET_MS = 1;
+
+/** Times every call of `method` on any instance of a class (through its prototype) into `sink`. */
+function instrumentPrototype<T extends object>(prototype: T, method: keyof T, sink: (ms: number) => void): void {
+  const original = prototype[method] as (...args: unknown[]) => unknown;
+  Object.defineProperty(prototype, method, {
+    configurable: true,
+    value: function (this: unknown, ...args: unknown[]) {
+      const started = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        sink(performance.now() - started);
+      }
+    },
+  });
 }
 
 /** Times `method` of `target` into `sink` on every call, leaving its behaviour alone. */
@@ -75,6 +101,9 @@ export const latencySection: Section<Figure> = {
 
     let vectorSearchMs = 0;
     let lexicalSearchMs = 0;
+    let dictionaryMs = 0;
+    for (const method of ['synonyms', 'translations', 'knows'] as const)
+      instrumentPrototype(CedictDictionary.prototype, method, (elapsed) => (dictionaryMs += elapsed));
     instrument(knowledgeBase.snapshot.vectors, 'searchKnn', (elapsed) => (vectorSearchMs += elapsed));
     instrument(knowledgeBase.snapshot.lexical, 'search', (elapsed) => (lexicalSearchMs += elapsed));
 
@@ -82,6 +111,7 @@ export const latencySection: Section<Figure> = {
       embedder.reset();
       vectorSearchMs = 0;
       lexicalSearchMs = 0;
+      dictionaryMs = 0;
       const started = performance.now();
       const answer: Answer = await knowledgeBase.ask(question);
       const asked = performance.now();
@@ -111,7 +141,8 @@ export const latencySection: Section<Figure> = {
         messagingMs: timings.totalMs - timings.tokenizeMs - timings.forwardMs - timings.poolMs,
         vectorSearchMs,
         lexicalSearchMs,
-        fusionHighlightMs: askMs - timings.totalMs - vectorSearchMs - lexicalSearchMs,
+        dictionaryMs,
+        fusionHighlightMs: askMs - timings.totalMs - vectorSearchMs - lexicalSearchMs - dictionaryMs,
         highlightOnlyMs,
         askMs,
         formatMs: formatted - asked,
@@ -138,6 +169,7 @@ export const latencySection: Section<Figure> = {
       ['messaging to the model process', 'messagingMs'],
       ['vector search (hnswlib)', 'vectorSearchMs'],
       ['lexical search (BM25 + coverage)', 'lexicalSearchMs'],
+      ['dictionary look-ups (CC-CEDICT on disk)', 'dictionaryMs'],
       ['fusion + highlight (+ normalising the question)', 'fusionHighlightMs'],
       ['  of which highlight (timed on its own)', 'highlightOnlyMs'],
       ['formatting the Discord reply', 'formatMs'],
@@ -165,6 +197,9 @@ export const latencySection: Section<Figure> = {
         ],
       ],
       notes: [
+        `dictionary look-ups per question: p99 ${ms(percentile(column('dictionaryMs'), 99))} ` +
+          `(target ≤ ${ms(DICTIONARY_TARGET_MS)}: ${met(percentile(column('dictionaryMs'), 99) <= DICTIONARY_TARGET_MS)}); ` +
+          'the words of each question that the article lacks are looked up, and recent look-ups are remembered.',
         `tokens per question: median ${median(column('tokens')).toFixed(0)}, p95 ${percentile(column('tokens'), 95).toFixed(0)} (with the "query: " prefix and <s></s>); ` +
           `each question is answered with the top 3 paragraphs, highlighted (the relevance bar is set to 0).`,
       ],
@@ -182,12 +217,23 @@ export const latencySection: Section<Figure> = {
         messagingP50: ms(p50('messagingMs')),
         lexicalP50: ms(p50('lexicalSearchMs')),
         formatP50: ms(p50('formatMs')),
+        dictionaryP50: ms(p50('dictionaryMs')),
+        dictionaryP99: ms(percentile(column('dictionaryMs'), 99)),
+        dictionaryTarget: `≤ ${ms(DICTIONARY_TARGET_MS)}`,
+        dictionaryVerdict: verdict(percentile(column('dictionaryMs'), 99) <= DICTIONARY_TARGET_MS),
         fixedShare: `${((100 * fixed) / forwardP50).toFixed(0)}%`,
         ratioP50: ratio(ratioMedian),
         ratioTarget: `≤ ${TARGET_RATIO.toFixed(2)}`,
         ratioVerdict: verdict(ratioMedian <= TARGET_RATIO),
       },
       targets: [
+        {
+          section: 'latency',
+          name: 'dictionary look-ups per question (p99)',
+          target: `≤ ${ms(DICTIONARY_TARGET_MS)}`,
+          value: ms(percentile(column('dictionaryMs'), 99)),
+          met: percentile(column('dictionaryMs'), 99) <= DICTIONARY_TARGET_MS,
+        },
         {
           section: 'latency',
           name: 'end-to-end ÷ model forward (p50 of per-question ratios)',

@@ -92,7 +92,7 @@ describe('given a partial answer with long words and many of them', () => {
     (language) => {
       const reply = formatAnswer(partial, { language, sections: SECTIONS, echoQuestion: true });
       expectWithinDiscordLimits(reply);
-      const caveat = reply.content!.split('\n')[1]!;
+      const caveat = reply.content.split('\n')[1]!;
       expect(caveat.length).toBeLessThan(600);
       expect(reply.embeds.map((embed) => embedText(embed)).join('')).not.toBe('');
     },

@@ -159,6 +159,11 @@ export function weighedQuestionWords(text: string): WeighedWord[] {
 export interface LinkedWord {
   word: string;
   links: ReadonlyArray<{ word: string; weight: number }>;
+  /**
+   * How much the word's links weigh in BM25, 0–1: an everyday word says little of which passage
+   * answers, and its translations no more (its share of the question's coverage is its links' own).
+   */
+  rankWeight: number;
 }
 
 /** What the article holds of a question's words: for each word, how much of it each passage contains. */
@@ -318,9 +323,11 @@ export class LexicalIndex {
     const scores = new Map<number, number>();
     const weights = new Map<string, number>();
     for (const term of lexicalTerms(query)) weights.set(term, 1);
-    for (const { links } of linked) {
-      for (const link of links)
-        for (const term of lexicalTerms(link.word)) weights.set(term, Math.max(weights.get(term) ?? 0, link.weight));
+    for (const { links, rankWeight } of linked) {
+      for (const link of links) {
+        const weight = link.weight * rankWeight;
+        for (const term of lexicalTerms(link.word)) weights.set(term, Math.max(weights.get(term) ?? 0, weight));
+      }
     }
     for (const [term, weight] of weights) {
       const postings = this.postings.get(term);

@@ -115,9 +115,10 @@ export function linkedWords(meaning: MeaningEvidence, lexical: LexicalEvidence):
   return meaning.words
     .map((word, index) => ({
       word: word.word,
-      links: meaning.links[index]!.map((link) => ({ word: link.word, weight: link.weight * word.specificity })),
+      links: meaning.links[index]!,
+      rankWeight: word.specificity,
       ranked: !HAN.test(word.word) && bestMatch(lexical.matches[index]!) === 0,
     }))
-    .filter((entry) => entry.ranked && entry.links.some((link) => link.weight > 0))
-    .map(({ word, links }) => ({ word, links }));
+    .filter((entry) => entry.ranked && entry.links.length > 0)
+    .map(({ word, links, rankWeight }) => ({ word, links, rankWeight }));
 }
