@@ -29,7 +29,7 @@ export interface Answer {
   answered: boolean;
   /** The question's words the article lacks, as the question spells them: empty unless partial. */
   missing: string[];
-  /** The question's words the article has, as the question spells them, most specific first (what a caveat can name). */
+  /** The question's words the article has, as the question spells them, most specific first, at most 3: what a partial answer's caveat names (empty unless partial). */
   covered: string[];
   /** The top-k passages that are relevant enough to quote, best first: empty when declined. */
   results: AnswerPassage[];

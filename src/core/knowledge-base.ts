@@ -239,8 +239,9 @@ export class KnowledgeBase {
       question,
       outcome,
       answered: outcome === 'answered',
+      // As the question spells them, for a caveat: only a partial answer names them.
       missing: outcome === 'partial' ? judgement.missing.map((word) => asSpelledIn(question, word)) : [],
-      covered: judgement.covered.map((word) => asSpelledIn(question, word)),
+      covered: outcome === 'partial' ? judgement.covered.slice(0, 3).map((word) => asSpelledIn(question, word)) : [],
       results,
       bar,
       best,

@@ -56,6 +56,9 @@ export function toSimplifiedScript(text: string): string {
  * (a phrase conversion that changed its length beyond recognition).
  */
 export function asSpelledIn(text: string, word: string): string {
+  // Most often the question spells it so (simplified Chinese, or English in another case): no conversion needed.
+  const at = text.toLowerCase().indexOf(word);
+  if (at >= 0) return text.slice(at, at + word.length);
   const characters = [...text];
   const length = [...word].length;
   for (let span = Math.max(1, length - 1); span <= length + 2; span++) {

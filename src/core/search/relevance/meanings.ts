@@ -50,7 +50,7 @@ export function withMeanings(evidence: LexicalEvidence, index: LexicalIndex, dic
   const links = words.map((): Array<{ word: string; weight: number }> => []);
   const lacking = evidence.matches.map((perPassage) => bestMatch(perPassage) < 1);
   // Only a word the article lacks needs to be known to the dictionary (its absence is what counts).
-  const known = words.map(({ word }, index) => lacking[index]! && dictionary.knows(word));
+  const known = words.map(({ word, content }, index) => lacking[index]! && content && dictionary.knows(word));
   const inArticle = evidence.matches.map(bestMatch);
 
   /** `discount`: LINK_WEIGHT for a synonym or a translation, 1 for the same word inflected. */
@@ -70,8 +70,9 @@ export function withMeanings(evidence: LexicalEvidence, index: LexicalIndex, dic
     }
   };
 
-  words.forEach(({ word, parts }, wordIndex) => {
-    if (!lacking[wordIndex]) return;
+  words.forEach(({ word, parts, content, specificity }, wordIndex) => {
+    // A function word (分别, 这轮) carries no meaning to look up: its links would only be noise.
+    if (!lacking[wordIndex] || (!content && specificity === 0)) return;
     if (HAN.test(word)) {
       apply(wordIndex, dictionary.synonyms(word));
       // A compound with one part said otherwise (分析师 where the article writes 剖析师: 分析 and 剖析 share "to analyze").
