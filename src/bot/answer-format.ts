@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { Answer } from '../core/knowledge-base.js';
+import { citationLink } from './citation-links.js';
 import { DISCORD_LIMITS, enforceLimits, truncatePlain, type ReplyPayload } from './discord-limits.js';
 import { EMBED_COLORS } from './embed-colors.js';
 import { excerpt } from './excerpt.js';
@@ -20,6 +21,17 @@ export interface AnswerFormatOptions {
   echoQuestion: boolean;
   /** The corpus has several documents: each quoted passage names its document's title. */
   multipleDocuments?: boolean;
+  /** Source URLs by document name: a quoted passage's title links to its sentence there. */
+  sourceUrls?: ReadonlyMap<string, string>;
+}
+
+/** The quoted passage's link to its source, at its best sentence (or its opening), if its document has a source. */
+function sourceLink(result: Answer['results'][number], sourceUrls: AnswerFormatOptions['sourceUrls']) {
+  const sourceUrl = sourceUrls?.get(result.passage.document);
+  if (!sourceUrl) return undefined;
+  const best = result.highlights[0];
+  const quoted = best ? result.passage.text.slice(best.start, best.end) : result.passage.text;
+  return citationLink(sourceUrl, quoted);
 }
 
 function formatScore(score: number): string {
@@ -115,12 +127,17 @@ export function formatAnswer(answer: Answer, options: AnswerFormatOptions): Repl
       Math.floor((DISCORD_LIMITS.embedTotal - TOTAL_SAFETY_MARGIN - fixedCost) / frames.length),
     ),
   );
-  const embeds: APIEmbed[] = frames.map(({ result, title, footer, author }) => ({
-    ...(author ? { author: { name: author } } : {}),
-    title,
-    description: excerpt(result.passage.text, result.highlights, descriptionBudget) || ELLIPSIS,
-    footer: { text: footer },
-    color: partial ? EMBED_COLORS.partial : EMBED_COLORS.answer,
-  }));
+  const embeds: APIEmbed[] = frames.map(({ result, title, footer, author }) => {
+    // The citation (the embed's title) links to the quoted sentence in its source page, when there is one.
+    const link = sourceLink(result, options.sourceUrls);
+    return {
+      ...(author ? { author: { name: author } } : {}),
+      title,
+      ...(link ? { url: link } : {}),
+      description: excerpt(result.passage.text, result.highlights, descriptionBudget) || ELLIPSIS,
+      footer: { text: footer },
+      color: partial ? EMBED_COLORS.partial : EMBED_COLORS.answer,
+    };
+  });
   return enforceLimits({ content, embeds });
 }

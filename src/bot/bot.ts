@@ -20,7 +20,7 @@ import { UserFacingError } from './errors.js';
 import { handleInteraction } from './interactions.js';
 import { handleMessage } from './message-handler.js';
 import { startMonitoring, type Monitoring } from './monitoring.js';
-import { describeDiscordFailure, inviteUrl } from './onboarding.js';
+import { describeDiscordFailure, inviteUrl, userInstallUrl } from './onboarding.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { registerCommands } from './register.js';
 import { NO_MENTIONS } from './replies.js';
@@ -247,7 +247,12 @@ export function createBot(options: BotOptions): Bot {
     await clientReady;
     const applicationId = client.application!.id;
     logger.info(
-      { user: client.user!.tag, guilds: client.guilds.cache.size, invite: inviteUrl(applicationId) },
+      {
+        user: client.user!.tag,
+        guilds: client.guilds.cache.size,
+        invite: inviteUrl(applicationId),
+        userInstall: userInstallUrl(applicationId),
+      },
       'connected to Discord',
     );
     if (!config.discord.registerCommands) return;

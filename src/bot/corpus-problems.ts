@@ -49,5 +49,21 @@ export function corpusProblemMessage(problem: CorpusEditProblem): { key: Message
       return { key: 'corpusUnknownDocument', params: { name: shownName(problem.name) } };
     case 'lastDocument':
       return { key: 'corpusLastDocument', params: { name: shownName(problem.name) } };
+    case 'badUrl':
+      return { key: 'corpusBadUrl', params: { url: shownName(problem.url) } };
+    case 'privateAddress':
+      return { key: 'corpusPrivateAddress', params: { host: shownName(problem.host), address: problem.address } };
+    case 'tooManyRedirects':
+      return { key: 'corpusTooManyRedirects', params: { limit: problem.limit } };
+    case 'fetchTimeout':
+      return { key: 'corpusFetchTimeout', params: { seconds: problem.seconds } };
+    case 'pageTooLarge':
+      return { key: 'corpusPageTooLarge', params: { limit: formatSize(problem.limit) } };
+    case 'httpStatus':
+      return { key: 'corpusHttpStatus', params: { status: problem.status } };
+    case 'unreachable':
+      return { key: 'corpusUnreachable', params: { reason: shownName(problem.reason) } };
+    case 'unsupportedType':
+      return { key: 'corpusUnsupportedType', params: { contentType: shownName(problem.contentType) } };
   }
 }

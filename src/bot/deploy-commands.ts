@@ -27,7 +27,7 @@ runProgram(async () => {
     process.stdout.write(
       registration.scope === 'guild'
         ? `Registered ${names} in the server ${registration.guildId}; they are available there now.\n`
-        : `Registered ${names} globally: in every server the bot is in, and in DMs with it. Discord may take a few minutes to show changes.\n`,
+        : `Registered ${names} globally: in every server the bot is in and in DMs with it, and (all but the admin commands) wherever users who installed the app use Discord. Discord may take a few minutes to show changes.\n`,
     );
     return 0;
   } catch (error) {

@@ -3,6 +3,7 @@ import { CorpusEditError } from '../core/corpus/corpus-edit-error.js';
 import { ModelUnavailableError } from '../core/embedding/embedder.js';
 import { EmptyQuestionError } from '../core/knowledge-base.js';
 import { corpusProblemMessage } from './corpus-problems.js';
+import { installationOf } from './installation.js';
 import type { Logger } from '../logger.js';
 import { t, type Language, type MessageKey, type MessageParams } from './i18n.js';
 import { NO_MENTIONS, type AnswerableInteraction } from './replies.js';
@@ -74,7 +75,13 @@ function describe(target: Target): Record<string, string | null> {
     const what: Record<string, string> = target.isMessageComponent()
       ? { component: target.customId }
       : { command: target.commandName };
-    return { ...what, user: target.user.id, guild: target.guildId, channel: target.channelId };
+    return {
+      ...what,
+      user: target.user.id,
+      guild: target.guildId,
+      channel: target.channelId,
+      installation: installationOf(target),
+    };
   }
   return {
     source: target.inGuild() ? 'mention' : 'dm',

@@ -27,6 +27,7 @@ export const COMMAND_NAMES = {
   list: '列表',
   remove: '移除',
   file: '文件',
+  url: '链接',
   replace: '替换',
   document: '文档',
   read: '阅读',

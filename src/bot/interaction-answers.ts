@@ -1,5 +1,6 @@
 import type { QuestionSource } from '../store/question-log.js';
 import type { CommandContext } from './commands/command.js';
+import { installationOf } from './installation.js';
 import { answerQuestion, type AnsweredQuestion } from './questions.js';
 import { respond, type AnswerableInteraction } from './replies.js';
 
@@ -32,6 +33,7 @@ export async function answerInteraction(
         echoQuestion: true,
         source: asked.source,
         asker: { userId: interaction.user.id, guildId: interaction.guildId },
+        installation: installationOf(interaction),
         ephemeral: asked.ephemeral,
         receivedAt: asked.receivedAt,
         questionLog: context.questionLog,

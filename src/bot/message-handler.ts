@@ -78,6 +78,8 @@ export async function handleMessage(message: Message, context: BotContext): Prom
       echoQuestion: false,
       source: request.source,
       asker: { userId: message.author.id, guildId: message.guildId },
+      // Messages reach the bot only where it is a member: a server that invited it, or its own DMs.
+      installation: request.source === 'mention' ? 'server' : 'bot-dm',
       receivedAt,
       questionLog: context.questionLog,
       ephemeral: false,

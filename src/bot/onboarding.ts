@@ -1,4 +1,5 @@
 import {
+  ApplicationIntegrationType,
   DiscordAPIError,
   OAuth2Scopes,
   PermissionFlagsBits,
@@ -28,6 +29,20 @@ export function inviteUrl(applicationId: string): string {
     client_id: applicationId,
     scope: INVITE_SCOPES.join(' '),
     permissions: INVITE_PERMISSIONS.toString(),
+  });
+  return `https://discord.com/oauth2/authorize?${query.toString()}`;
+}
+
+/**
+ * The link that adds the app to a user's own account (docs/discord.md#install-it-to-your-account):
+ * its commands then work in any server, group DM or DM, without the bot being a member there.
+ * User install must be turned on for the application in the Developer Portal first.
+ */
+export function userInstallUrl(applicationId: string): string {
+  const query = new URLSearchParams({
+    client_id: applicationId,
+    integration_type: String(ApplicationIntegrationType.UserInstall),
+    scope: OAuth2Scopes.ApplicationsCommands,
   });
   return `https://discord.com/oauth2/authorize?${query.toString()}`;
 }

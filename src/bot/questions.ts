@@ -3,8 +3,9 @@ import { performance } from 'node:perf_hooks';
 import type { Answer, KnowledgeBase } from '../core/knowledge-base.js';
 import { stripInvisible } from '../core/corpus/normalize.js';
 import { articleTopics } from '../core/suggestions.js';
-import type { QuestionLog, QuestionSource } from '../store/question-log.js';
+import type { Installation, QuestionLog, QuestionSource } from '../store/question-log.js';
 import { formatAnswer } from './answer-format.js';
+import { sourceUrlsOf } from './citation-links.js';
 import { answerComponents } from './components/answer-components.js';
 import type { ReplyPayload } from './discord-limits.js';
 import { UserFacingError } from './errors.js';
@@ -72,6 +73,8 @@ export interface QuestionOptions {
   source: QuestionSource;
   /** Who asked (the buttons under the answer are theirs), and in which server (null outside servers). */
   asker: { userId: string; guildId: string | null };
+  /** Where it was asked, through whose installation of the app: the question log records it. */
+  installation: Installation;
   /** Only the asker sees the answer: it gets a Share button. */
   ephemeral: boolean;
   /** When the question arrived (ms since the epoch): the log's latency is counted from here. */
@@ -119,6 +122,7 @@ export async function answerQuestion(
       echoQuestion: options.echoQuestion,
       sections,
       multipleDocuments: documents.length > 1,
+      sourceUrls: sourceUrlsOf(manifest),
     },
   );
   payload.components = answerComponents(answer, {
@@ -142,6 +146,7 @@ export async function answerQuestion(
         answerId,
         askedAt: options.receivedAt,
         source: options.source,
+        installation: options.installation,
         guildId: options.asker.guildId,
         userId: options.asker.userId,
         language: options.language,

@@ -96,6 +96,16 @@ export function formatStats(report: StatsReport, options: StatsFormatOptions): R
       },
       { name: t(language, 'statsFeedback'), value: `👍 ${report.votes.up} · 👎 ${report.votes.down}`, inline: true },
       { name: t(language, 'statsLatency'), value: latency, inline: true },
+      {
+        name: t(language, 'statsWhere'),
+        value: t(language, 'statsWhereValue', {
+          server: report.byInstallation.server,
+          userInServer: report.byInstallation['user-in-server'],
+          botDm: report.byInstallation['bot-dm'],
+          privateChannel: report.byInstallation['private-channel'],
+        }),
+        inline: false,
+      },
       { name: t(language, 'statsUnanswered'), value: lines(unanswered, language), inline: false },
       { name: t(language, 'statsCoverageGaps'), value: lines(gaps, language), inline: false },
       { name: t(language, 'statsMostQuoted'), value: lines(quoted, language), inline: false },

@@ -40,7 +40,9 @@ runProgram(async () => {
     const answer = await knowledgeBase.ask(question, { k });
     const multipleDocuments = answer.manifest.corpus.documents.length > 1;
     process.stdout.write(
-      values.json ? `${JSON.stringify(answerToJson(answer))}\n` : answerToText(answer, { multipleDocuments }),
+      values.json
+        ? `${JSON.stringify(answerToJson(answer, knowledgeBase.manifest.corpus.documents))}\n`
+        : answerToText(answer, { multipleDocuments }),
     );
     return 0;
   } finally {

@@ -1,7 +1,12 @@
+import type { Manifest } from '../core/index/index-store.js';
 import type { Answer } from '../core/knowledge-base.js';
 
-/** The documented `ask --json` shape: stable for scripts, independent of internal types. */
-export function answerToJson(answer: Answer) {
+/**
+ * The documented `ask --json` shape: stable for scripts, independent of internal types. A
+ * result from a document with a source (an article added from a link) carries its `source_url`.
+ */
+export function answerToJson(answer: Answer, documents: Manifest['corpus']['documents'] = []) {
+  const sources = new Map(documents.map((document) => [document.name, document.metadata?.sourceUrl]));
   return {
     question: answer.question,
     outcome: answer.outcome,
@@ -15,6 +20,7 @@ export function answerToJson(answer: Answer) {
       paragraph: result.passage.paragraph,
       section: result.passage.section,
       text: result.passage.text,
+      ...((sourceUrl) => (sourceUrl ? { source_url: sourceUrl } : {}))(sources.get(result.passage.document)),
     })),
   };
 }

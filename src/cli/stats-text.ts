@@ -21,6 +21,12 @@ export function statsToText(report: StatsReport): string {
     `  feedback   ${report.votes.up} up, ${report.votes.down} down`,
     `  latency    ${p50 === null ? '-' : `p50 ${p50} ms, p95 ${p95} ms`}`,
     '',
+    'Where asked:',
+    `  servers with the bot              ${report.byInstallation.server}`,
+    `  servers through a user's install  ${report.byInstallation['user-in-server']}`,
+    `  DMs with the bot                  ${report.byInstallation['bot-dm']}`,
+    `  group DMs and DMs between users   ${report.byInstallation['private-channel']}`,
+    '',
     'Questions per day (UTC; # answered, ~ partial, . declined):',
     ...report.perDay.map(
       (day) =>

@@ -19,6 +19,8 @@ export interface Config {
     adminUserIds: readonly string[];
   };
   corpusPath: string;
+  /** Articles may be fetched from loopback, private and link-local addresses (ALLOW_PRIVATE_URLS). */
+  allowPrivateUrls: boolean;
   indexDir: string;
   embedding: {
     model: string;
@@ -117,6 +119,7 @@ export function parseConfig(env: Environment, cwd = process.cwd()): Config {
       adminUserIds: values.ADMIN_USER_IDS ?? [],
     },
     corpusPath: resolve(values.CORPUS_PATH),
+    allowPrivateUrls: values.ALLOW_PRIVATE_URLS,
     indexDir: resolve(values.INDEX_DIR),
     embedding: {
       model: isLocalDirectory ? resolve(model) : model,

@@ -122,6 +122,17 @@ export const SETTINGS = {
     comment: ['A .txt/.md file or a directory of them; paragraphs are separated by blank lines.'],
     schema: z.string(),
   },
+  ALLOW_PRIVATE_URLS: {
+    group: 'Corpus and index',
+    default: 'false',
+    summary:
+      '`/corpus add url:` and `npm run corpus -- add <url>` may fetch from loopback, private and link-local addresses ([operations](docs/operations.md#adding-an-article-from-a-link))',
+    comment: [
+      'Let /corpus add url: and npm run corpus -- add <url> fetch from loopback, private, link-local',
+      'and unique-local addresses (an intranet wiki). Off, such addresses are refused, after DNS and after every redirect.',
+    ],
+    schema: booleanText,
+  },
   INDEX_DIR: {
     group: 'Corpus and index',
     default: 'embeddings',

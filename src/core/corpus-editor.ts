@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { syncDirectory, writeDurably } from './durable-files.js';
 import path from 'node:path';
-import { isDocumentFileName, parseDocument, stripBoilerplate } from './corpus/corpus.js';
+import { isDocumentFileName, parseDocumentFile } from './corpus/corpus.js';
 import { CorpusEditError } from './corpus/corpus-edit-error.js';
 import { decodeDocument, type SourceEncoding } from './corpus/document-decoding.js';
 import type { KnowledgeBase, ProgressListener, ReindexReport } from './knowledge-base.js';
@@ -89,8 +89,7 @@ export class CorpusEditor {
       checkDocumentName(name);
       await this.checkEditable();
       const { text, encoding } = decodeDocument(bytes);
-      if (parseDocument(name, stripBoilerplate(text)).passages.length === 0)
-        throw new CorpusEditError({ kind: 'noParagraphs' });
+      if (parseDocumentFile(name, text).passages.length === 0) throw new CorpusEditError({ kind: 'noParagraphs' });
       const existing = (await this.documentNames()).find((other) => other.toLowerCase() === name.toLowerCase());
       if (existing && !options.replace) throw new CorpusEditError({ kind: 'exists', name: existing });
 

@@ -69,6 +69,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX missing_words_by_word ON missing_words (word);
     `,
   },
+  {
+    version: 4,
+    description: 'where each question was asked, through whose installation of the app',
+    // Rows from before stay NULL: where they were asked was not recorded.
+    sql: `
+      ALTER TABLE questions ADD COLUMN installation TEXT
+        CHECK (installation IN ('server', 'user-in-server', 'bot-dm', 'private-channel'));
+    `,
+  },
 ];
 
 /** The schema this code knows. */

@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { hashAsker, loadOrCreateAskerKey } from './asker-key.js';
 import { openDatabase, type Database } from './database.js';
+import type { Installation } from './installation.js';
 import { readStats, type StatsReport } from './stats.js';
 
 /** What became of a question that was asked. */
@@ -9,6 +10,7 @@ export type AnswerOutcome = 'answered' | 'partial' | 'declined';
 
 /** Where a question came from. */
 export type QuestionSource = 'slash' | 'dm' | 'mention' | 'context-menu';
+export type { Installation } from './installation.js';
 
 /** One answered or declined question, as the bot hands it over (the user id is hashed here, never stored). */
 export interface QuestionRecord {
@@ -17,6 +19,8 @@ export interface QuestionRecord {
   /** When the question arrived, in ms since the epoch. */
   askedAt: number;
   source: QuestionSource;
+  /** Where it was asked, through whose installation; unknown for a record made without one. */
+  installation?: Installation;
   /** The server, or null outside servers (DMs). */
   guildId: string | null;
   userId: string;
@@ -98,8 +102,8 @@ export class QuestionLog {
     }
     this.insertQuestion = db.prepare(
       // An answer id already logged (ids are random: practically never) keeps its first row rather than failing the batch.
-      `INSERT OR IGNORE INTO questions (answer_id, asked_at, source, guild_id, asker, language, question, answered, outcome, latency_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO questions (answer_id, asked_at, source, guild_id, asker, language, question, answered, outcome, latency_ms, installation)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertMissing = db.prepare('INSERT OR IGNORE INTO missing_words (question_id, word) VALUES (?, ?)');
     this.insertQuoted = db.prepare(
@@ -172,6 +176,7 @@ export class QuestionLog {
       record.outcome === 'declined' ? 0 : 1,
       record.outcome,
       Math.max(0, Math.round(record.latencyMs)),
+      record.installation ?? null,
     );
     if (changes === 0) return;
     // The missing words are words of the question: kept where its text is.

@@ -1,4 +1,5 @@
 import type { Database } from './database.js';
+import { INSTALLATIONS, type Installation } from './installation.js';
 
 /** What `/stats` and `npm run stats` report over a period: plain data, rendered by each. */
 export interface StatsReport {
@@ -15,6 +16,8 @@ export interface StatsReport {
   /** Declined questions whose text was not kept (DMs, LOG_QUESTIONS=false): counted, but they cannot be listed. */
   declinedWithoutText: number;
   votes: { up: number; down: number };
+  /** Questions by where they were asked (questions logged before this was recorded are in none). */
+  byInstallation: Record<Installation, number>;
   /** Nearest-rank percentiles; null without questions. */
   latencyMs: { p50: number | null; p95: number | null };
   /** Every UTC day of the period, oldest first, including days without questions. */
@@ -117,6 +120,18 @@ export function readStats(db: Database, { days, now }: { days: number; now: numb
     )
     .all(since);
 
+  const byInstallation = Object.fromEntries(INSTALLATIONS.map((installation) => [installation, 0])) as Record<
+    Installation,
+    number
+  >;
+  for (const row of db
+    .prepare<[number], { installation: Installation; count: number }>(
+      `SELECT installation, COUNT(*) AS count FROM questions
+       WHERE asked_at >= ? AND installation IS NOT NULL GROUP BY installation`,
+    )
+    .all(since))
+    byInstallation[row.installation] = row.count;
+
   const answered = totals.answered ?? 0;
   const partial = totals.partial ?? 0;
   return {
@@ -129,6 +144,7 @@ export function readStats(db: Database, { days, now }: { days: number; now: numb
     declined: totals.questions - answered - partial,
     declinedWithoutText: totals.declinedWithoutText ?? 0,
     votes: { up: votes.up ?? 0, down: votes.down ?? 0 },
+    byInstallation,
     latencyMs: {
       p50: percentile(db, since, totals.questions, 0.5),
       p95: percentile(db, since, totals.questions, 0.95),

@@ -100,8 +100,13 @@ describe('given the bot starts against Discord', () => {
         expect(name).toMatch(DISCORD_NAME);
         expect(name).toBe(name.toLowerCase());
       }
-      expect(command.contexts).toEqual([0, 1]); // servers and DMs with the bot
-      expect(command.integration_types).toEqual([0]);
+      if (['reindex', 'stats', 'corpus'].includes(command.name)) {
+        expect(command.contexts).toEqual([0, 1]); // servers and DMs with the bot
+        expect(command.integration_types).toEqual([0]); // installed with a server only
+      } else {
+        expect(command.contexts).toEqual([0, 1, 2]); // and group DMs and DMs between users
+        expect(command.integration_types).toEqual([0, 1]); // installed with a server or by a user
+      }
     }
     const [askCommand, about, help, reindex] = ['ask', 'about', 'help', 'reindex'].map((name) =>
       body.find((command) => command.name === name),
@@ -110,7 +115,8 @@ describe('given the bot starts against Discord', () => {
     expect(askTheArticle).toMatchObject({
       name: 'Ask the article',
       name_localizations: { 'zh-CN': '问这篇文章', 'zh-TW': '問這篇文章' },
-      contexts: [0, 1],
+      contexts: [0, 1, 2],
+      integration_types: [0, 1],
     });
     expect(askCommand!.name_localizations).toEqual({ 'zh-CN': '提问', 'zh-TW': '提問' });
     expect(help!.name_localizations).toEqual({ 'zh-CN': '帮助', 'zh-TW': '幫助' });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INVITE_PERMISSIONS, inviteUrl, missingTokenHelp } from '../../src/bot/onboarding.js';
+import { INVITE_PERMISSIONS, inviteUrl, missingTokenHelp, userInstallUrl } from '../../src/bot/onboarding.js';
 import { PROJECT_ROOT } from '../support/fixtures.js';
 
 describe('given the invite link', () => {
@@ -20,5 +20,21 @@ describe('given the invite link', () => {
     const readme = await readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
     expect(readme).toContain(inviteUrl('APPLICATION_ID'));
     expect(missingTokenHelp()).toContain(inviteUrl('YOUR_APPLICATION_ID'));
+  });
+});
+
+describe('given the link that installs the app to a user’s account', () => {
+  it('then it asks for the user installation with applications.commands only (no bot user, no permissions)', () => {
+    const url = new URL(userInstallUrl('123456789012345678'));
+    expect(url.origin + url.pathname).toBe('https://discord.com/oauth2/authorize');
+    expect(url.searchParams.get('client_id')).toBe('123456789012345678');
+    expect(url.searchParams.get('integration_type')).toBe('1');
+    expect(url.searchParams.get('scope')).toBe('applications.commands');
+    expect(url.searchParams.has('permissions')).toBe(false);
+  });
+
+  it('then docs/discord.md gives that link', async () => {
+    const guide = await readFile(path.join(PROJECT_ROOT, 'docs', 'discord.md'), 'utf8');
+    expect(guide).toContain(userInstallUrl('APPLICATION_ID'));
   });
 });

@@ -65,6 +65,7 @@ describe('given a rebuild that swaps in another index while a question is being 
       echoQuestion: true,
       source: 'slash',
       asker: { userId: '200000000000000002', guildId: null },
+      installation: 'bot-dm',
       ephemeral: false,
       receivedAt: Date.now(),
       // Never written to: the test does not deliver the reply.

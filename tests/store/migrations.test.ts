@@ -41,8 +41,8 @@ describe('given a question log written by the first schema (questions, no votes)
     const upgraded = QuestionLog.open({ dataDir, ...SETTINGS, logger: captured.logger });
     try {
       expect(userVersion(dataDir)).toBe(SCHEMA_VERSION);
-      expect(SCHEMA_VERSION).toBe(3);
-      for (const version of [2, 3])
+      expect(SCHEMA_VERSION).toBe(4);
+      for (const version of [2, 3, 4])
         expect(captured.lines()).toContainEqual(expect.objectContaining({ msg: 'migrated the question log', version }));
       // A question logged before answers had three outcomes keeps its own: answered.
       expect(upgraded.report(7)).toMatchObject({
@@ -50,6 +50,8 @@ describe('given a question log written by the first schema (questions, no votes)
         answered: 1,
         partial: 0,
         mostQuoted: [{ passageId: 'article.txt#9' }],
+        // Where it was asked was not recorded then: it counts in no place.
+        byInstallation: { server: 0, 'user-in-server': 0, 'bot-dm': 0, 'private-channel': 0 },
       });
       expect(upgraded.recordVote({ answerId: 'before-upgrade', userId: '314159265358979323', value: -1 })).toBe(
         'recorded',

@@ -38,6 +38,7 @@ function question(overrides: Partial<QuestionRecord> = {}): QuestionRecord {
     answerId: `answer${String(answerCount).padStart(4, '0')}`,
     askedAt: Date.now(),
     source: 'slash',
+    installation: 'server',
     guildId: GUILD_ID,
     userId: USER_ID,
     language: 'zh-Hans',
@@ -118,6 +119,7 @@ describe('given a question answered in a server', () => {
         answered: 1,
         outcome: 'answered',
         latency_ms: 346,
+        installation: 'server',
       },
     ]);
     expect(rows(dataDir, 'SELECT rank, passage_id, score FROM quoted_passages ORDER BY rank')).toEqual([

@@ -190,3 +190,19 @@ describe('given partial answers, each naming words the article lacks', () => {
     expect(report).toMatchObject({ partial: 1, coverageGaps: [] });
   });
 });
+
+describe('given questions asked in each installation context', () => {
+  it('then the report counts them by place, within its period only', async () => {
+    const report = (
+      await logWith([
+        asked(10, { installation: 'user-in-server' }), // outside a week
+        asked(1, { installation: 'server' }),
+        asked(1, { installation: 'user-in-server' }),
+        asked(0, { installation: 'user-in-server' }),
+        asked(0, { installation: 'bot-dm', source: 'dm', guildId: null }),
+        asked(0, { installation: 'private-channel', guildId: null }),
+      ])
+    ).report(7);
+    expect(report.byInstallation).toEqual({ server: 1, 'user-in-server': 2, 'bot-dm': 1, 'private-channel': 1 });
+  });
+});

@@ -47,6 +47,36 @@ export function describeKept(kept: QuestionLog['keeps'], language: Language): st
   ].join(' ');
 }
 
+/** Characters of a URL that would end or break a Markdown link, percent-encoded (they mean the same in a URL). */
+function markdownSafeUrl(url: string): string {
+  return url.replace(/[()<>\s]/g, (character) =>
+    encodeURIComponent(character).replace(/[()]/g, (paren) => (paren === '(' ? '%28' : '%29')),
+  );
+}
+
+/**
+ * Each document as a line: its title (a link to its source, when it has one), its byline and
+ * site; as many lines as fit in a field.
+ */
+export function documentLines(documents: Manifest['corpus']['documents']): string {
+  const lines: string[] = [];
+  let length = 0;
+  for (const document of documents) {
+    const { metadata } = document;
+    const title = fitEscaped(document.title, 120, (escaped) => escaped);
+    const url =
+      metadata?.sourceUrl && metadata.sourceUrl.length <= 400 ? markdownSafeUrl(metadata.sourceUrl) : undefined;
+    const credits = [metadata?.byline, metadata?.siteName]
+      .filter((credit): credit is string => Boolean(credit))
+      .map((credit) => fitEscaped(credit, 60, (escaped) => escaped));
+    const line = `• ${url ? `[${title}](${url})` : title}${credits.length > 0 ? ` — ${credits.join(' · ')}` : ''}`;
+    if (length + line.length + 1 > DISCORD_LIMITS.fieldValue) break;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return lines.join('\n');
+}
+
 /** /about: the article's title, how many passages, the model, when the index was built, and what is kept. */
 export function formatAbout(manifest: Manifest, options: AboutFormatOptions): ReplyPayload {
   const { language } = options;
@@ -68,6 +98,8 @@ export function formatAbout(manifest: Manifest, options: AboutFormatOptions): Re
       { name: t(language, 'aboutBar'), value: describeBar(options.bar, language), inline: false },
     ],
   };
+  const documentList = documentLines(manifest.corpus.documents);
+  if (documentList) embed.fields!.push({ name: t(language, 'aboutDocuments'), value: documentList, inline: false });
   const sectionList = bulletList(sections, DISCORD_LIMITS.fieldValue);
   if (sectionList) embed.fields!.push({ name: t(language, 'aboutSections'), value: sectionList, inline: false });
   embed.fields!.push({

@@ -1,15 +1,10 @@
-import {
-  ApplicationCommandType,
-  ApplicationIntegrationType,
-  ContextMenuCommandBuilder,
-  InteractionContextType,
-} from 'discord.js';
+import { ApplicationCommandType, ApplicationIntegrationType, ContextMenuCommandBuilder } from 'discord.js';
 import { UserFacingError } from '../errors.js';
 import { localizations, t } from '../i18n.js';
 import { answerInteraction } from '../interaction-answers.js';
 import { tooManyQuestions, validQuestion } from '../questions.js';
 import { cutCleanly } from '../suggestion-choices.js';
-import type { MessageCommand } from './command.js';
+import { EVERYWHERE, type MessageCommand } from './command.js';
 
 /**
  * "Apps → Ask the article" on any message: that message's text is the
@@ -23,8 +18,8 @@ export const askTheArticle: MessageCommand = {
       .setName(t('en', 'askArticleCommand'))
       .setNameLocalizations(localizations({ key: 'askArticleCommand' }))
       .setType(ApplicationCommandType.Message)
-      .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
-      .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+      .setContexts(...EVERYWHERE)
+      .setIntegrationTypes(ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall)
       .toJSON(),
 
   async execute(interaction, context) {

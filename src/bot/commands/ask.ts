@@ -1,4 +1,5 @@
 import { localizations, t } from '../i18n.js';
+import { privateByDefault } from '../installation.js';
 import { answerInteraction } from '../interaction-answers.js';
 import { tooManyQuestions, validQuestion } from '../questions.js';
 import { askChoices } from '../suggestion-choices.js';
@@ -39,7 +40,7 @@ export const ask: SlashCommand = {
       interaction.options.getString('question', true),
       context.config.limits.maxQuestionLength,
     );
-    const ephemeral = interaction.options.getBoolean('private') ?? false;
+    const ephemeral = interaction.options.getBoolean('private') ?? privateByDefault(interaction);
     await answerInteraction(interaction, { question, source: 'slash', ephemeral, receivedAt }, context);
   },
 

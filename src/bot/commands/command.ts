@@ -11,6 +11,7 @@ import {
   type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Config } from '../../config/config.js';
+import { ADMIN_DEFAULT_PERMISSIONS } from '../admins.js';
 import type { BotContext } from '../context.js';
 import { type COMMAND_NAMES, localizations, t, type Language, type MessageKey } from '../i18n.js';
 
@@ -56,8 +57,10 @@ export interface ComponentHandler {
 }
 
 /**
- * A command's common definition: its English name and description with
- * their Chinese localizations, usable in servers and in DMs with the bot.
+ * A command's common definition: its English name and description with their Chinese
+ * localizations. Installable to a server and to a user's own account, and usable in servers, in
+ * DMs with the bot and in group DMs and DMs between users: where the app is installed only by
+ * the user, the bot is not a member, so these commands answer through the interaction alone.
  */
 export function commandBuilder(
   name: CommandName & keyof typeof COMMAND_NAMES,
@@ -68,6 +71,28 @@ export function commandBuilder(
     .setNameLocalizations(localizations({ name }))
     .setDescription(t('en', description))
     .setDescriptionLocalizations(localizations({ key: description }))
+    .setContexts(...EVERYWHERE)
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall);
+}
+
+/** Where the commands anyone may use can be used: servers, the DM with the bot, group DMs and DMs between users. */
+export const EVERYWHERE = [
+  InteractionContextType.Guild,
+  InteractionContextType.BotDM,
+  InteractionContextType.PrivateChannel,
+] as const;
+
+/**
+ * An admin command's definition (/reindex, /corpus, /stats): installable to servers only, hidden
+ * from members without Manage Server, and usable in servers and in the DM with the bot (where the
+ * users in ADMIN_USER_IDS use it), never in a group DM or a server that did not install the app.
+ */
+export function adminCommandBuilder(
+  name: CommandName & keyof typeof COMMAND_NAMES,
+  description: MessageKey,
+): SlashCommandBuilder {
+  return commandBuilder(name, description)
     .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
-    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall);
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+    .setDefaultMemberPermissions(ADMIN_DEFAULT_PERMISSIONS);
 }

@@ -2,8 +2,10 @@ import { MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { checkDocumentName, CorpusEditor } from '../../core/corpus-editor.js';
 import { CorpusEditError } from '../../core/corpus/corpus-edit-error.js';
 import { MAX_DOCUMENT_BYTES } from '../../core/corpus/document-decoding.js';
+import { checkedUrl } from '../../core/corpus/web/page-fetch.js';
+import { webDocument } from '../../core/corpus/web/web-document.js';
 import type { KnowledgeBase } from '../../core/knowledge-base.js';
-import { ADMIN_DEFAULT_PERMISSIONS, isBotAdmin } from '../admins.js';
+import { isBotAdmin } from '../admins.js';
 import { downloadAttachment } from '../attachment-download.js';
 import { DISCORD_LIMITS, enforceLimits } from '../discord-limits.js';
 import { EMBED_COLORS } from '../embed-colors.js';
@@ -12,7 +14,7 @@ import { localizations, t, type COMMAND_NAMES, type MessageKey } from '../i18n.j
 import { escapeQuoted, fitEscaped } from '../markdown.js';
 import { describeRebuild, failureReason, withRebuildProgress } from '../rebuild-progress.js';
 import { NO_MENTIONS } from '../replies.js';
-import { commandBuilder, type CommandContext, type SlashCommand } from './command.js';
+import { adminCommandBuilder, type CommandContext, type SlashCommand } from './command.js';
 
 /** One editor per knowledge base: it runs the bot's corpus changes one at a time. */
 const editors = new WeakMap<KnowledgeBase, CorpusEditor>();
@@ -51,38 +53,78 @@ function rebuildFailed(error: unknown, context: CommandContext): never {
   throw new UserFacingError('corpusRebuildFailed', { reason: failureReason(error) }, { cause: error });
 }
 
-async function add(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void> {
-  const { language } = context;
+/** A document to add: an uploaded file, or a page fetched from a link. */
+interface Addition {
+  name: string;
+  bytes: Uint8Array;
+  /** Where it was fetched from, for a page. */
+  url?: string;
+}
+
+async function fromFile(
+  interaction: ChatInputCommandInteraction,
+  editor: () => Promise<CorpusEditor>,
+): Promise<() => Promise<Addition>> {
   const file = interaction.options.getAttachment('file', true);
-  const replace = interaction.options.getBoolean('replace') ?? false;
   // What can be told before downloading is told at once.
   checkDocumentName(file.name);
   if (file.size > MAX_DOCUMENT_BYTES)
     throw new CorpusEditError({ kind: 'tooLarge', bytes: file.size, limit: MAX_DOCUMENT_BYTES });
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const knowledgeBase = await context.knowledge.whenReady();
-  const editor = editorFor(knowledgeBase, context.config.corpusPath);
-  await editor.checkEditable();
-  const bytes = await downloadAttachment(file, MAX_DOCUMENT_BYTES);
+  return async () => {
+    await (await editor()).checkEditable();
+    return { name: file.name, bytes: await downloadAttachment(file, MAX_DOCUMENT_BYTES) };
+  };
+}
 
-  const name = escapeQuoted(file.name);
+function fromLink(link: string, context: CommandContext): () => Promise<Addition> {
+  // A link that is not http(s) is told at once.
+  checkedUrl(link);
+  return async () => {
+    const document = await webDocument(link, { allowPrivate: context.config.allowPrivateUrls });
+    return { name: document.name, bytes: document.bytes, url: document.metadata.sourceUrl };
+  };
+}
+
+async function add(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<void> {
+  const { language } = context;
+  const link = interaction.options.getString('url');
+  const hasFile = interaction.options.getAttachment('file') !== null;
+  if (hasFile === (link !== null)) throw new UserFacingError('corpusFileOrUrl');
+  const replace = interaction.options.getBoolean('replace') ?? false;
+  const editor = async () => editorFor(await context.knowledge.whenReady(), context.config.corpusPath);
+  const fetchAddition = link === null ? await fromFile(interaction, editor) : fromLink(link, context);
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const addition = await fetchAddition();
+  const corpusEditor = await editor();
+  await corpusEditor.checkEditable();
+
+  const name = escapeQuoted(addition.name);
   const heading = t(language, replace ? 'corpusReplacing' : 'corpusAdding', { name });
-  context.logger.info({ user: interaction.user.id, document: file.name, bytes: bytes.length }, 'adding a document');
+  context.logger.info(
+    { user: interaction.user.id, document: addition.name, url: addition.url, bytes: addition.bytes.length },
+    'adding a document',
+  );
   let added;
   try {
     added = await withRebuildProgress(interaction, context, heading, (onProgress) =>
-      editor.add(file.name, bytes, { replace }, onProgress),
+      corpusEditor.add(addition.name, addition.bytes, { replace }, onProgress),
     );
   } catch (error) {
     rebuildFailed(error, context);
   }
-  const done = t(language, added.replaced ? 'corpusReplaced' : 'corpusAdded', {
-    name,
-    encoding: added.encoding,
-    passages: added.passages,
-  });
+  const done = addition.url
+    ? t(language, added.replaced ? 'corpusReplacedFrom' : 'corpusAddedFrom', {
+        name,
+        url: `<${addition.url}>`,
+        passages: added.passages,
+      })
+    : t(language, added.replaced ? 'corpusReplaced' : 'corpusAdded', {
+        name,
+        encoding: added.encoding,
+        passages: added.passages,
+      });
   await interaction.editReply({
-    content: `${done}\n${describeRebuild(added.report, language)}`,
+    content: `${done}\n${describeRebuild(added.report, language)}`.slice(0, DISCORD_LIMITS.content),
     allowedMentions: NO_MENTIONS,
   });
 }
@@ -135,7 +177,7 @@ async function list(interaction: ChatInputCommandInteraction, context: CommandCo
 }
 
 /**
- * `/corpus add file:<attachment> [replace:True]`, `/corpus list` and
+ * `/corpus add file:<attachment> [replace:True]` (or `url:<link>`: an article from the web), `/corpus list` and
  * `/corpus remove document:<name>`: the documents the bot answers from,
  * managed from Discord by its admins. Every change rebuilds the index
  * (embedding only new paragraphs), with progress as /reindex shows it, and
@@ -145,11 +187,13 @@ async function list(interaction: ChatInputCommandInteraction, context: CommandCo
 export const corpus: SlashCommand = {
   name: 'corpus',
   data: () =>
-    commandBuilder('corpus', 'corpusDescription')
-      .setDefaultMemberPermissions(ADMIN_DEFAULT_PERMISSIONS)
+    adminCommandBuilder('corpus', 'corpusDescription')
       .addSubcommand((subcommand) =>
         named(subcommand, 'add', 'corpusAddDescription')
-          .addAttachmentOption((option) => named(option, 'file', 'corpusFileDescription').setRequired(true))
+          .addAttachmentOption((option) => named(option, 'file', 'corpusFileDescription').setRequired(false))
+          .addStringOption((option) =>
+            named(option, 'url', 'corpusUrlDescription').setRequired(false).setMaxLength(2000),
+          )
           .addBooleanOption((option) => named(option, 'replace', 'corpusReplaceDescription').setRequired(false)),
       )
       .addSubcommand((subcommand) => named(subcommand, 'list', 'corpusListDescription'))

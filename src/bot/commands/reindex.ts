@@ -1,11 +1,11 @@
 import { MessageFlags } from 'discord.js';
 import type { ReindexReport } from '../../core/knowledge-base.js';
-import { ADMIN_DEFAULT_PERMISSIONS, isBotAdmin } from '../admins.js';
+import { isBotAdmin } from '../admins.js';
 import { UserFacingError } from '../errors.js';
 import { t } from '../i18n.js';
 import { describeRebuild, failureReason, withRebuildProgress } from '../rebuild-progress.js';
 import { NO_MENTIONS } from '../replies.js';
-import { commandBuilder, type SlashCommand } from './command.js';
+import { adminCommandBuilder, type SlashCommand } from './command.js';
 
 /**
  * `/reindex`: re-reads the corpus and rebuilds the index, showing progress
@@ -15,8 +15,7 @@ import { commandBuilder, type SlashCommand } from './command.js';
  */
 export const reindex: SlashCommand = {
   name: 'reindex',
-  data: () =>
-    commandBuilder('reindex', 'reindexDescription').setDefaultMemberPermissions(ADMIN_DEFAULT_PERMISSIONS).toJSON(),
+  data: () => adminCommandBuilder('reindex', 'reindexDescription').toJSON(),
 
   async execute(interaction, context) {
     const { language, logger } = context;

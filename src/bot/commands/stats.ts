@@ -1,11 +1,11 @@
 import { MessageFlags } from 'discord.js';
 import { renderQuestionsPerDay } from '../../charts/questions-per-day.js';
-import { ADMIN_DEFAULT_PERMISSIONS, isBotAdmin } from '../admins.js';
+import { isBotAdmin } from '../admins.js';
 import { UserFacingError } from '../errors.js';
 import { localizations, t } from '../i18n.js';
 import { NO_MENTIONS } from '../replies.js';
 import { formatStats, STATS_CHART_FILE } from '../stats-format.js';
-import { commandBuilder, type SlashCommand } from './command.js';
+import { adminCommandBuilder, type SlashCommand } from './command.js';
 
 /** The periods /stats offers; `npm run stats -- --days N` takes any. */
 const PERIODS = [1, 7, 30] as const;
@@ -18,8 +18,7 @@ const DEFAULT_DAYS = 7;
 export const stats: SlashCommand = {
   name: 'stats',
   data: () =>
-    commandBuilder('stats', 'statsDescription')
-      .setDefaultMemberPermissions(ADMIN_DEFAULT_PERMISSIONS)
+    adminCommandBuilder('stats', 'statsDescription')
       .addIntegerOption((option) =>
         option
           .setName('days')

@@ -7,15 +7,16 @@ export const english = {
   // Slash command descriptions (names are fixed in English; see COMMAND_NAMES for their translations).
   askDescription: 'Ask a question about the article',
   askQuestionDescription: 'Your question, in Chinese or English',
-  askPrivateDescription: 'Show the answer to you only',
+  askPrivateDescription: 'Show the answer to you only (the default in a server that did not add the bot)',
   aboutDescription: 'What the bot knows: the article, its passages, the model and when the index was built',
   helpDescription: 'How to ask, with example questions',
   reindexDescription: 'Re-read the article and rebuild the index (server managers only)',
   statsDescription: 'Questions, answers and feedback of the last days (server managers only)',
   statsDaysDescription: 'How many days to cover (default 7)',
   corpusDescription: 'Add, list or remove the documents the bot answers from (server managers only)',
-  corpusAddDescription: 'Add a .txt or .md document (UTF-8 or GB18030, at most 1 MB) and rebuild the index',
-  corpusFileDescription: 'The document: a .txt or .md file',
+  corpusAddDescription: 'Add a .txt or .md document (at most 1 MB) or an article from a link, and rebuild the index',
+  corpusFileDescription: 'The document: a .txt or .md file (UTF-8 or GB18030)',
+  corpusUrlDescription: 'Or a link to the article: an http(s) web page, at most 5 MB',
   corpusReplaceDescription: 'Replace the document of the same name, if there is one',
   corpusListDescription: 'The documents and how many passages each has',
   corpusRemoveDescription: 'Remove a document and rebuild the index',
@@ -44,17 +45,18 @@ export const english = {
   aboutModel: 'Model',
   aboutBuilt: 'Index built',
   aboutSections: 'Sections',
+  aboutDocuments: 'Documents',
   aboutRebuilding: 'A rebuild is running; answers come from this index until it finishes.',
   aboutBar: 'Relevance bar',
   aboutBarCalibrated: '{bar}, calibrated for this model on {probes} off-topic questions',
   aboutBarMinScore: '{bar}, set by MIN_SCORE',
   aboutKeptHeading: 'What is kept',
   aboutKeptQuestions:
-    'For the bot’s owner, each question is logged: when, how it was asked (command, DM, mention), the server, ' +
+    'For the bot’s owner, each question is logged: when, how and where it was asked (command, DM, mention; server, DM or group DM), the server, ' +
     'the language, the question, whether it was answered, the paragraphs quoted and how long it took. ' +
     'The asker is kept as a keyed hash, never as a user id.',
   aboutKeptCountsOnly:
-    'For the bot’s owner, only counts are logged: when, how it was asked (command, DM, mention), the language, ' +
+    'For the bot’s owner, only counts are logged: when, how and where it was asked (command, DM, mention; server, DM or group DM), the language, ' +
     'whether it was answered, the paragraphs quoted and how long it took; no question, server or asker.',
   aboutKeptNoDmText: 'The text of questions asked in DMs is not kept, only that they were asked.',
   aboutKeptDmText: 'The text of questions asked in DMs is kept too.',
@@ -107,6 +109,9 @@ export const english = {
   statsNone: 'None',
   statsChart: 'Questions per day (UTC): 🟩 answered, ⬜ declined.',
   statsNoQuestions: 'No questions in this period.',
+  statsWhere: 'Where asked',
+  statsWhereValue:
+    'servers with the bot {server} · servers through a user’s install {userInServer} · DMs with the bot {botDm} · group and other DMs {privateChannel}',
 
   // /corpus
   corpusAdding: 'Adding {name} and rebuilding the index…',
@@ -145,6 +150,22 @@ export const english = {
     'The bot’s operator can point it at a directory of .txt/.md files.',
   corpusUnknownDocument: 'There is no document named {name}; `/corpus list` shows them.',
   corpusLastDocument: '{name} is the only document, and the bot needs one to answer from.',
+  corpusBadUrl:
+    'The bot follows only http:// and https:// links without a user name or password, and {url} is not one.',
+  corpusPrivateAddress:
+    '{host} is at {address}, a loopback, private or link-local address: the bot does not fetch from those (ALLOW_PRIVATE_URLS is off).',
+  corpusTooManyRedirects: 'The link redirects more than {limit} times, so the bot stopped following it.',
+  corpusFetchTimeout:
+    'The page did not arrive within {seconds} s. Try again later, or save it and upload it as a file.',
+  corpusPageTooLarge:
+    'The page is larger than {limit}, more than the bot fetches. Save its text and upload it as a file.',
+  corpusHttpStatus: 'The site answered HTTP {status}: there is no page to add.',
+  corpusUnreachable: 'The page could not be fetched ({reason}).',
+  corpusUnsupportedType:
+    'The link gives {contentType}, not a web page: only HTML, XHTML and plain text pages can be added. Save its text as a .txt file and upload that instead.',
+  corpusFileOrUrl: 'Give `file:` or `url:`, one of the two.',
+  corpusAddedFrom: 'Added {name} from {url} ({passages} passages).',
+  corpusReplacedFrom: 'Replaced {name} from {url} ({passages} passages).',
   corpusDownloadFailed: 'The file could not be downloaded from Discord. Please try again.',
   corpusRebuildFailed:
     'The rebuild failed, so nothing was changed: the documents and the index stay as they were. Reason: {reason}',

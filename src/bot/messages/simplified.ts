@@ -4,15 +4,16 @@ import type { MessageKey } from './english.js';
 export const simplified: Record<MessageKey, string> = {
   askDescription: '就这篇文章提问',
   askQuestionDescription: '你的问题,中文或英文均可',
-  askPrivateDescription: '只有你能看到回答',
+  askPrivateDescription: '只有你能看到回答(在没有添加机器人的服务器里默认如此)',
   aboutDescription: '机器人知道什么:文章、段落数、模型以及索引建立的时间',
   helpDescription: '如何提问,附示例问题',
   reindexDescription: '重新读取文章并重建索引(仅限服务器管理者)',
   statsDescription: '最近几天的提问、回答和反馈(仅限服务器管理者)',
   statsDaysDescription: '统计多少天(默认 7 天)',
   corpusDescription: '添加、列出或移除机器人据以回答的文档(仅限服务器管理者)',
-  corpusAddDescription: '添加一份 .txt 或 .md 文档(UTF-8 或 GB18030,最大 1 MB)并重建索引',
-  corpusFileDescription: '文档:一个 .txt 或 .md 文件',
+  corpusAddDescription: '添加一份 .txt 或 .md 文档(最大 1 MB)或一篇网上的文章,并重建索引',
+  corpusFileDescription: '文档:一个 .txt 或 .md 文件(UTF-8 或 GB18030)',
+  corpusUrlDescription: '或文章的链接:一个 http(s) 网页,最大 5 MB',
   corpusReplaceDescription: '如有同名文档,替换它',
   corpusListDescription: '各份文档及其段落数',
   corpusRemoveDescription: '移除一份文档并重建索引',
@@ -37,16 +38,17 @@ export const simplified: Record<MessageKey, string> = {
   aboutModel: '模型',
   aboutBuilt: '索引建立于',
   aboutSections: '章节',
+  aboutDocuments: '文档',
   aboutRebuilding: '正在重建索引;重建完成前,回答仍来自当前索引。',
   aboutBar: '相关度门槛',
   aboutBarCalibrated: '{bar},用 {probes} 个无关问题为这个模型校准',
   aboutBarMinScore: '{bar},由 MIN_SCORE 设定',
   aboutKeptHeading: '保留哪些数据',
   aboutKeptQuestions:
-    '为机器人的管理者,每个问题都会被记录:时间、提问方式(命令、私信、提及)、服务器、语言、问题本身、是否得到回答、' +
+    '为机器人的管理者,每个问题都会被记录:时间、提问方式和地点(命令、私信、提及;服务器、私信或群组私信)、服务器、语言、问题本身、是否得到回答、' +
     '引用的段落以及用时。提问者只以带密钥的哈希保存,从不保存用户 ID。',
   aboutKeptCountsOnly:
-    '为机器人的管理者,只记录计数:时间、提问方式(命令、私信、提及)、语言、是否得到回答、引用的段落以及用时;' +
+    '为机器人的管理者,只记录计数:时间、提问方式和地点(命令、私信、提及;服务器、私信或群组私信)、语言、是否得到回答、引用的段落以及用时;' +
     '不保存问题、服务器或提问者。',
   aboutKeptNoDmText: '私信中的问题不保存原文,只记录有人提问。',
   aboutKeptDmText: '私信中的问题也会保存原文。',
@@ -94,6 +96,9 @@ export const simplified: Record<MessageKey, string> = {
   statsNone: '无',
   statsChart: '每天的提问(UTC):🟩 已回答,⬜ 未回答。',
   statsNoQuestions: '这段时间没有提问。',
+  statsWhere: '提问的地方',
+  statsWhereValue:
+    '安装了机器人的服务器 {server} · 用户自己安装后在服务器里 {userInServer} · 与机器人的私信 {botDm} · 群组私信和其他私信 {privateChannel}',
 
   corpusAdding: '正在添加 {name} 并重建索引…',
   corpusReplacing: '正在替换 {name} 并重建索引…',
@@ -124,6 +129,19 @@ export const simplified: Record<MessageKey, string> = {
     'CORPUS_PATH 指向的是单个文件而不是目录,因此无法在 Discord 中添加或移除文档。机器人的运维者可以把它改为一个存放 .txt/.md 文件的目录。',
   corpusUnknownDocument: '没有名为 {name} 的文档;`/语料库 列表` (/corpus list) 可以列出所有文档。',
   corpusLastDocument: '{name} 是唯一的文档,机器人至少需要一份文档来回答问题。',
+  corpusBadUrl: '机器人只打开不含用户名和密码的 http:// 或 https:// 链接,{url} 不是这样的链接。',
+  corpusPrivateAddress:
+    '{host} 的地址是 {address},属于本机、内网或链路本地地址:机器人不从这些地址获取网页(ALLOW_PRIVATE_URLS 未开启)。',
+  corpusTooManyRedirects: '这个链接重定向超过 {limit} 次,机器人不再跟随。',
+  corpusFetchTimeout: '网页在 {seconds} 秒内没有下载完。请稍后再试,或把它保存下来作为文件上传。',
+  corpusPageTooLarge: '网页大于 {limit},超出了机器人获取的上限。请保存其文字后作为文件上传。',
+  corpusHttpStatus: '网站返回 HTTP {status}:没有可添加的网页。',
+  corpusUnreachable: '无法获取这个网页({reason})。',
+  corpusUnsupportedType:
+    '这个链接给出的是 {contentType},不是网页:只能添加 HTML、XHTML 和纯文本网页。请把文字另存为 .txt 文件后上传。',
+  corpusFileOrUrl: '请给出 `文件:` (file:) 或 `链接:` (url:),二者选一。',
+  corpusAddedFrom: '已从 {url} 添加 {name}({passages} 个段落)。',
+  corpusReplacedFrom: '已从 {url} 替换 {name}({passages} 个段落)。',
   corpusDownloadFailed: '无法从 Discord 下载这个文件,请重试。',
   corpusRebuildFailed: '重建失败,因此没有做任何改动:文档和索引保持原样。原因:{reason}',
   unknownCommand: '机器人不认识这个命令,命令列表可能已过时。',

@@ -11,7 +11,16 @@ export type CorpusEditProblem =
   | { kind: 'corpusMissing' }
   | { kind: 'corpusIsFile' }
   | { kind: 'unknownDocument'; name: string }
-  | { kind: 'lastDocument'; name: string };
+  | { kind: 'lastDocument'; name: string }
+  // Adding an article from a link (src/core/corpus/web/):
+  | { kind: 'badUrl'; url: string }
+  | { kind: 'privateAddress'; host: string; address: string }
+  | { kind: 'tooManyRedirects'; limit: number }
+  | { kind: 'fetchTimeout'; seconds: number }
+  | { kind: 'pageTooLarge'; limit: number }
+  | { kind: 'httpStatus'; status: number }
+  | { kind: 'unreachable'; reason: string }
+  | { kind: 'unsupportedType'; contentType: string };
 
 const MESSAGES: {
   [Kind in CorpusEditProblem['kind']]: (problem: Extract<CorpusEditProblem, { kind: Kind }>) => string;
@@ -28,6 +37,14 @@ const MESSAGES: {
   corpusIsFile: () => 'CORPUS_PATH is a single file, not a directory',
   unknownDocument: ({ name }) => `there is no document named ${name}`,
   lastDocument: ({ name }) => `${name} is the only document`,
+  badUrl: ({ url }) => `${url} is not an http or https link without credentials`,
+  privateAddress: ({ host, address }) => `${host} is at ${address}, a loopback, private or link-local address`,
+  tooManyRedirects: ({ limit }) => `the link redirects more than ${limit} times`,
+  fetchTimeout: ({ seconds }) => `the page did not arrive within ${seconds} s`,
+  pageTooLarge: ({ limit }) => `the page is larger than ${limit} bytes`,
+  httpStatus: ({ status }) => `the server answered HTTP ${status}`,
+  unreachable: ({ reason }) => `the page could not be fetched (${reason})`,
+  unsupportedType: ({ contentType }) => `the link gives ${contentType}, not an HTML, XHTML or plain text page`,
 };
 
 /** A refused corpus change; nothing was changed. Its `problem` says why, for a reply in the admin's language. */

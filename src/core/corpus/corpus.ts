@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { splitFrontMatter, type DocumentMetadata } from './document-metadata.js';
 
 /** One body paragraph of a document: the unit the bot quotes. */
 export interface Passage {
@@ -23,6 +24,8 @@ export interface CorpusDocument {
   title: string;
   sections: string[];
   passages: Passage[];
+  /** From the file's front matter, when it has one (an article added from a link). */
+  metadata?: DocumentMetadata;
 }
 
 export interface Corpus {
@@ -41,7 +44,7 @@ export class CorpusError extends Error {
 }
 
 /** Bump when the parsing rules change, so persisted indexes built by older rules are rebuilt. */
-export const PARSER_VERSION = 2;
+export const PARSER_VERSION = 3;
 
 const CORPUS_EXTENSIONS = new Set(['.txt', '.md']);
 
@@ -99,9 +102,9 @@ function blocksOf(text: string): string[] {
 /**
  * Parses one document: the first block is the title, a byline right under it
  * is skipped, headings become sections, and everything from a copyright or
- * "hot posts" marker on is dropped.
+ * "hot posts" marker on is dropped. A title in the metadata is the title.
  */
-export function parseDocument(name: string, text: string): CorpusDocument {
+export function parseDocument(name: string, text: string, metadata?: DocumentMetadata): CorpusDocument {
   const blocks = blocksOf(text);
   const passages: Passage[] = [];
   const sections: string[] = [];
@@ -110,7 +113,8 @@ export function parseDocument(name: string, text: string): CorpusDocument {
 
   blocks.forEach((block, index) => {
     const firstLine = block.split('\n')[0] ?? '';
-    if (index === 0 && (isHeading(block) || !SENTENCE_END.test(firstLine))) {
+    // With a title in the metadata, only a heading is taken for the title: a first paragraph is text.
+    if (index === 0 && (isHeading(block) || (!metadata?.title && !SENTENCE_END.test(firstLine)))) {
       title = stripMarkdownHeading(firstLine);
       return;
     }
@@ -130,7 +134,17 @@ export function parseDocument(name: string, text: string): CorpusDocument {
     });
   });
 
-  return { name, title, sections, passages };
+  if (metadata?.title) {
+    title = metadata.title;
+    for (const passage of passages) passage.title = title;
+  }
+  return { name, title, sections, passages, ...(metadata ? { metadata } : {}) };
+}
+
+/** A document file's text parsed: its front matter (if any) read, its page trailer cut. */
+export function parseDocumentFile(name: string, text: string): CorpusDocument {
+  const { metadata, body } = splitFrontMatter(text);
+  return parseDocument(name, stripBoilerplate(body), metadata);
 }
 
 /** Cuts the page trailer (copyright notice, "hot posts" list) before parsing. */
@@ -183,7 +197,7 @@ export async function loadCorpus(corpusPath: string): Promise<Corpus> {
       );
     }
     hash.update(`${file}\n${text.length}\n`).update(text);
-    documents.push(parseDocument(file, stripBoilerplate(text)));
+    documents.push(parseDocumentFile(file, text));
   }
   const passages = documents.flatMap((document) => document.passages);
   if (passages.length === 0) {

@@ -159,7 +159,12 @@ export async function buildSnapshot(
         corpus: {
           path: corpus.root,
           contentHash: corpus.contentHash,
-          documents: corpus.documents.map(({ name, title, sections }) => ({ name, title, sections })),
+          documents: corpus.documents.map(({ name, title, sections, metadata }) => ({
+            name,
+            title,
+            sections,
+            ...(metadata ? { metadata } : {}),
+          })),
           scripts: [...scriptsOf(corpus.passages.map((passage) => passage.text))],
         },
         calibration,

@@ -46,7 +46,7 @@ export interface Manifest {
   corpus: {
     path: string;
     contentHash: string;
-    documents: Pick<CorpusDocument, 'name' | 'title' | 'sections'>[];
+    documents: Pick<CorpusDocument, 'name' | 'title' | 'sections' | 'metadata'>[];
     /** The scripts the corpus is written in: a question word's absence counts only in these. */
     scripts: Script[];
   };

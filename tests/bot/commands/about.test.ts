@@ -24,6 +24,7 @@ describe('given /about', () => {
       { name: 'Model', value: 'tiny-model', inline: true },
       { name: 'Index built', value: '<t:1738056600:f> (<t:1738056600:R>)', inline: true },
       { name: 'Relevance bar', value: '0.83, calibrated for this model on 72 off-topic questions', inline: false },
+      { name: 'Documents', value: '• 王维嘉 DeepSeek为何能血洗美股', inline: false },
       { name: 'Sections', value: SECTIONS.map((section) => `• ${section}`).join('\n'), inline: false },
       { name: 'What is kept', value: describeKept(KEPT, 'en'), inline: false },
     ]);
@@ -45,7 +46,7 @@ describe('given /about', () => {
 
   it('then it says what the question log keeps and for how long, as the privacy settings say', () => {
     expect(describeKept(KEPT, 'en')).toBe(
-      'For the bot’s owner, each question is logged: when, how it was asked (command, DM, mention), the server, ' +
+      'For the bot’s owner, each question is logged: when, how and where it was asked (command, DM, mention; server, DM or group DM), the server, ' +
         'the language, the question, whether it was answered, the paragraphs quoted and how long it took. ' +
         'The asker is kept as a keyed hash, never as a user id. ' +
         'The text of questions asked in DMs is not kept, only that they were asked. ' +
@@ -59,6 +60,29 @@ describe('given /about', () => {
     expect(countsOnly).toMatch(/^为机器人的管理者,只记录计数/);
     expect(countsOnly).not.toContain('私信中的问题');
     expect(countsOnly).toContain('所有记录在 30 天后删除。');
+  });
+
+  it('then each document is listed with its title linking to its source, its byline and its site', () => {
+    const withSource = {
+      ...manifest,
+      corpus: {
+        documents: [
+          ...manifest.corpus.documents,
+          {
+            name: 'deepseek.md',
+            title: 'DeepSeek *and* Wall Street',
+            sections: [],
+            metadata: { byline: '王维嘉', siteName: '示例新闻', sourceUrl: 'https://news.example/a_(b) c' },
+          },
+        ],
+      },
+    } as unknown as Manifest;
+    const fields = formatAbout(withSource, { language: 'en', isRebuilding: false, bar: CALIBRATED, kept: KEPT })
+      .embeds[0]!.fields!;
+    expect(fields.find((field) => field.name === 'Documents')?.value).toBe(
+      '• 王维嘉 DeepSeek为何能血洗美股\n' +
+        '• [DeepSeek \\*and\\* Wall Street](https://news.example/a_%28b%29%20c) — 王维嘉 · 示例新闻',
+    );
   });
 
   it('then a hub model keeps its id', () => {

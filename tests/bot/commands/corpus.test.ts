@@ -62,7 +62,7 @@ async function documentsOnDisk(): Promise<string[]> {
 }
 
 describe('given the bot starts', () => {
-  it('then /corpus is registered hidden from members without Manage Server, with add (a file), list and remove (autocompleted)', () => {
+  it('then /corpus is registered hidden from members without Manage Server, with add (a file or a link), list and remove (autocompleted)', () => {
     const command = fake.globalCommands.find((candidate) => candidate.name === 'corpus')!;
     expect(command.default_member_permissions).toBe('32');
     expect(command.options).toMatchObject([
@@ -70,13 +70,24 @@ describe('given the bot starts', () => {
         type: 1,
         name: 'add',
         options: [
-          { name: 'file', type: 11, required: true },
+          { name: 'file', type: 11, required: false },
+          { name: 'url', type: 3, required: false, max_length: 2000 },
           { name: 'replace', type: 5, required: false },
         ],
       },
       { type: 1, name: 'list' },
       { type: 1, name: 'remove', options: [{ name: 'document', type: 3, required: true, autocomplete: true }] },
     ]);
+  });
+});
+
+describe('given an admin adds a link to a loopback address, with ALLOW_PRIVATE_URLS off', () => {
+  it('then it is refused, saying why, and nothing is fetched', async () => {
+    const state = await corpus('add', { url: 'http://127.0.0.1:9/article' });
+    expect(state.ephemeral).toBe(true);
+    expect(state.content).toBe(
+      '127.0.0.1 is at 127.0.0.1, a loopback, private or link-local address: the bot does not fetch from those (ALLOW_PRIVATE_URLS is off).',
+    );
   });
 });
 

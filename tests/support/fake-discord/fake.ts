@@ -92,6 +92,7 @@ export class FakeDiscord {
       this.cdn,
     );
     // Route order matters only where templates overlap (`/users/@me` before `/users/:userId`).
+    this.rest.forbid((path) => this.world.forbiddenReason(path));
     this.gateway.installRoutes(this.rest);
     this.world.installRoutes(this.rest);
     this.commands.installRoutes(this.rest);
@@ -191,6 +192,19 @@ export class FakeDiscord {
   /** Every REST request, in arrival order (including injected failures and unknown routes). */
   get requests(): RecordedRequest[] {
     return this.rest.requests;
+  }
+
+  /**
+   * REST requests the bot may not make: to a channel it cannot see or a server it is not in (where
+   * only a user installed the app). Discord answers them 403; a test of such a place expects none.
+   */
+  get forbiddenRequests(): Array<{ method: string; path: string; reason: string }> {
+    return this.rest.forbiddenRequests;
+  }
+
+  /** A server that never invited the bot, where users bring the app through their own installation. */
+  get foreignGuildId(): string {
+    return this.world.foreignGuildId;
   }
 
   /** `METHOD /path` of requests that matched no route. */

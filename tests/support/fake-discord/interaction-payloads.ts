@@ -20,9 +20,10 @@ import type {
   SendAutocompleteInput,
   SendInteractionInput,
   SendMessageCommandInput,
+  UserInstallPlace,
 } from './types.js';
 import { ATTACHMENT_SIZE_LIMIT } from './validation.js';
-import { BOT_ROLE_PERMISSIONS, EVERYONE_PERMISSIONS, type World } from './world.js';
+import { BOT_ROLE_PERMISSIONS, EVERYONE_PERMISSIONS, USER_INSTALL_APP_PERMISSIONS, type World } from './world.js';
 
 /** Who invokes an interaction, and where. */
 export interface InvocationInput {
@@ -35,6 +36,11 @@ export interface InvocationInput {
   guildLocale?: string;
   memberPermissions?: string;
   appPermissions?: string;
+  /**
+   * The app is installed by the invoking user only, and used in a server that did not invite the
+   * bot, in the user's DM with the bot, or in a group DM: see {@link userInstalledInvocation}.
+   */
+  userInstall?: UserInstallPlace;
 }
 
 export interface Invocation {
@@ -66,7 +72,9 @@ export function invocation(world: World, input: InvocationInput): Invocation {
     entitlement_sku_ids: [],
     attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
   };
-  if (input.dm) {
+  if (input.userInstall && input.userInstall !== 'bot-dm')
+    return userInstalledInvocation(world, input, { id, token, user, now, common });
+  if (input.dm || input.userInstall === 'bot-dm') {
     const channelId = input.channelId ?? world.dmChannelId(user.id);
     return {
       id,
@@ -104,6 +112,85 @@ export function invocation(world: World, input: InvocationInput): Invocation {
       member: { ...world.member(user.id), permissions: input.memberPermissions ?? EVERYONE_PERMISSIONS },
       authorizing_integration_owners: { '0': guildId },
       context: InteractionContextType.Guild,
+    },
+  };
+}
+
+/**
+ * An interaction as Discord sends it for an app the user installed to their account, used where
+ * the bot is not a member: authorized by the user alone (`authorizing_integration_owners` holds
+ * only USER_INSTALL), in a channel the bot cannot see, with the few permissions such an app has.
+ * In a server (context 0) the invoker is a member of it; in a group DM or a DM between users
+ * (context 2) there is no member and no server.
+ */
+function userInstalledInvocation(
+  world: World,
+  input: InvocationInput,
+  made: { id: string; token: string; user: JsonObject; now: number; common: JsonObject },
+): Invocation {
+  const { id, token, user, now } = made;
+  const inGuild = input.userInstall === 'guild';
+  const channel = input.channelId
+    ? (world.unseen(input.channelId) ?? { id: input.channelId, guildId: null, type: ChannelType.GroupDM })
+    : world.unseenChannel(inGuild ? 'guild' : 'private-channel');
+  const common = {
+    ...made.common,
+    app_permissions: input.appPermissions ?? USER_INSTALL_APP_PERMISSIONS,
+    authorizing_integration_owners: { '1': user.id },
+    channel_id: channel.id,
+    user,
+  };
+  if (inGuild) {
+    const guildId = channel.guildId!;
+    const { user: _user, ...member } = world.member(user.id);
+    return {
+      id,
+      token,
+      user,
+      channelId: channel.id,
+      guildId,
+      dispatchedAt: now,
+      fields: {
+        ...common,
+        guild_id: guildId,
+        guild: { id: guildId, locale: input.guildLocale ?? 'en-US', features: [] },
+        guild_locale: input.guildLocale ?? 'en-US',
+        channel: {
+          id: channel.id,
+          type: ChannelType.GuildText,
+          guild_id: guildId,
+          name: 'general',
+          flags: 0,
+          last_message_id: null,
+          permissions: input.memberPermissions ?? EVERYONE_PERMISSIONS,
+        },
+        member: { ...member, user, permissions: input.memberPermissions ?? EVERYONE_PERMISSIONS },
+        context: InteractionContextType.Guild,
+      },
+    };
+  }
+  // A DM between users has them both as recipients; a group DM, its members. Either way, not the bot.
+  const friend = world.user(undefined, 'friend');
+  return {
+    id,
+    token,
+    user,
+    channelId: channel.id,
+    guildId: null,
+    dispatchedAt: now,
+    fields: {
+      ...common,
+      channel: {
+        id: channel.id,
+        type: ChannelType.GroupDM,
+        name: null,
+        icon: null,
+        owner_id: user.id,
+        last_message_id: null,
+        flags: 0,
+        recipients: [user, friend],
+      },
+      context: InteractionContextType.PrivateChannel,
     },
   };
 }
@@ -190,12 +277,18 @@ export function chatInputPayload(
   if (nested) data.options = nested;
   const resolved = Object.keys(attachments).length > 0 ? { attachments } : undefined;
   if (resolved || input.resolved) data.resolved = { ...resolved, ...input.resolved };
-  if (!input.dm) data.guild_id = input.guildId ?? world.guildId;
+  if (!input.dm && !input.userInstall) data.guild_id = input.guildId ?? world.guildId;
   return finish(invoked, InteractionType.ApplicationCommand, data, input.overrides);
 }
 
-/** Where a message is: its channel, and whether that is a DM. */
-function placeOf(message: MessageRecord): { dm: boolean; channelId: string } {
+/** Where a message is: its channel, whether that is a DM, and whether the bot can see it. */
+function placeOf(
+  world: World,
+  message: MessageRecord,
+): { dm: boolean; channelId: string; userInstall?: UserInstallPlace } {
+  const unseen = world.unseen(message.channelId);
+  if (unseen)
+    return { dm: false, channelId: message.channelId, userInstall: unseen.guildId ? 'guild' : 'private-channel' };
   return { dm: message.guildId === null, channelId: message.channelId };
 }
 
@@ -207,7 +300,7 @@ export function componentPayload(
   component: JsonObject,
   values: string[] | undefined,
 ): BuiltInteraction {
-  const invoked = invocation(world, { ...input, ...placeOf(message) });
+  const invoked = invocation(world, { ...input, ...placeOf(world, message) });
   const data: JsonObject = { custom_id: component.custom_id, component_type: component.type, id: component.id };
   if (values) data.values = values;
   return finish(invoked, InteractionType.MessageComponent, data, input.overrides, {
@@ -235,7 +328,7 @@ export function autocompletePayload(
     type: ApplicationCommandType.ChatInput,
     options: withinSubcommand([...filled, focused], input.subcommand, input.subcommandGroup),
   };
-  if (!input.dm) data.guild_id = world.guildId;
+  if (!input.dm && !input.userInstall) data.guild_id = world.guildId;
   return finish(invoked, InteractionType.ApplicationCommandAutocomplete, data, input.overrides);
 }
 
@@ -246,7 +339,7 @@ export function messageCommandPayload(
   commandId: string,
   target: MessageRecord,
 ): BuiltInteraction {
-  const place = placeOf(target);
+  const place = placeOf(world, target);
   const invoked = invocation(world, { ...input, ...place });
   // The target's content arrives even without the MessageContent intent (one of Discord's exceptions).
   const data: JsonObject = {
@@ -256,6 +349,6 @@ export function messageCommandPayload(
     target_id: target.id,
     resolved: { messages: { [target.id]: JSON.parse(JSON.stringify(target.message)) } },
   };
-  if (!place.dm) data.guild_id = world.guildId;
+  if (!place.dm && !place.userInstall) data.guild_id = world.guildId;
   return finish(invoked, InteractionType.ApplicationCommand, data, input.overrides);
 }

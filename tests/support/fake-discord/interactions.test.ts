@@ -274,3 +274,58 @@ describe('subcommands with files', () => {
     });
   });
 });
+
+describe('a user-installed app, used where its bot is not a member', () => {
+  it('given a server that did not invite the bot, then the interaction is authorized by the user alone, from a channel the bot cannot see, and reaching that channel by REST is refused and recorded', async () => {
+    await loginReady(client);
+    const seen: Array<{ context: unknown; owners: unknown; guildId: string | null; member: boolean }> = [];
+    client.on(Events.InteractionCreate, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      seen.push({
+        context: interaction.context,
+        owners: interaction.authorizingIntegrationOwners.toJSON(),
+        guildId: interaction.guildId,
+        member: interaction.member !== null,
+      });
+      const refused = await client.rest.get(Routes.channel(interaction.channelId)).catch((error: unknown) => error);
+      expect((refused as { status?: number }).status).toBe(403);
+      await interaction.reply({ content: 'through the interaction', flags: MessageFlags.Ephemeral });
+    });
+
+    const state = await fake.sendInteraction({ name: 'ask', userId: '300000000000000001', userInstall: 'guild' }).done;
+
+    expect(seen).toEqual([
+      { context: 0, owners: { '1': '300000000000000001' }, guildId: fake.foreignGuildId, member: true },
+    ]);
+    expect(state.content).toBe('through the interaction');
+    expect(fake.forbiddenRequests).toEqual([
+      {
+        method: 'GET',
+        path: `/channels/${state.channelId}`,
+        reason: `channel ${state.channelId} is one the bot cannot see`,
+      },
+    ]);
+  });
+
+  it('given a group DM, then the interaction has context 2, no server and no member', async () => {
+    await loginReady(client);
+    const seen: unknown[] = [];
+    client.on(Events.InteractionCreate, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      seen.push([interaction.context, interaction.guildId, interaction.member, interaction.user.id]);
+      await interaction.reply({ content: 'hello, friends' });
+    });
+
+    const state = await fake.sendInteraction({
+      name: 'ask',
+      userId: '300000000000000002',
+      userInstall: 'private-channel',
+    }).done;
+
+    expect(seen).toEqual([[2, null, null, '300000000000000002']]);
+    expect(state.payload.authorizing_integration_owners).toEqual({ '1': '300000000000000002' });
+    expect(state.payload.member).toBeUndefined();
+    expect(state.original!.guildId).toBeNull();
+    expect(fake.forbiddenRequests).toEqual([]);
+  });
+});

@@ -100,7 +100,7 @@ export class InteractionRegistry {
   sendInteraction(input: SendInteractionInput): InteractionHandle {
     const commandId = input.commandId ?? this.commands.find(input.name)?.id ?? snowflake(Date.now() - 60_000);
     const built = chatInputPayload(this.world, input, commandId, this.storeAttachment);
-    const guildId = input.dm ? null : (built.payload.guild_id as string);
+    const guildId = built.invocation.guildId;
     return this.dispatch(built, { name: input.name, commandType: ApplicationCommandType.ChatInput, guildId });
   }
 
@@ -163,14 +163,14 @@ export class InteractionRegistry {
     }
     const commandId = input.commandId ?? registered?.id ?? snowflake(Date.now() - 60_000);
     const built = autocompletePayload(this.world, input, commandId, focusedType);
-    return this.dispatch(built, { name: input.name, commandType: null, guildId: input.dm ? null : this.world.guildId });
+    return this.dispatch(built, { name: input.name, commandType: null, guildId: built.invocation.guildId });
   }
 
   /** A message command ("Apps → name" on a message), on a message the fake knows or one made for the test. */
   sendMessageCommand(input: SendMessageCommandInput): InteractionHandle {
     const user = this.world.user(input.userId, input.username);
     const target = this.messageCommandTarget(input, user.id);
-    if (target.guildId === null && this.world.dmRecipient(target.channelId) !== user.id) {
+    if (this.world.isDmChannel(target.channelId) && this.world.dmRecipient(target.channelId) !== user.id) {
       throw fakeError(`message ${target.id} is in another user's DM with the bot`);
     }
     const registered = this.commands.find(input.name, ApplicationCommandType.Message);
@@ -254,11 +254,13 @@ export class InteractionRegistry {
     if (typeof target === 'string' || 'message' in target) return this.currentMessage(target);
     // In a DM only the user and the bot write; the target made for the test is the user's.
     const authorId = input.dm ? userId : (target.authorId ?? userId);
+    const unseen = input.userInstall ? this.world.unseenChannel(input.userInstall) : undefined;
     return this.messages.placeMessage({
       content: target.content ?? '',
       authorId,
       username: target.username,
       dm: input.dm,
+      ...(unseen ? { channelId: unseen.id } : {}),
       attachments: target.attachments,
       overrides: target.embeds ? { embeds: target.embeds } : undefined,
     });

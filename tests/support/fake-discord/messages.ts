@@ -111,7 +111,7 @@ export class MessageStore {
     const channelId = dm
       ? this.world.dmChannelId(author.id, input.channelId)
       : (input.channelId ?? this.world.textChannelId);
-    const guildId = dm ? null : (input.guildId ?? this.world.guildId);
+    const guildId = dm ? null : (input.guildId ?? this.world.guildIdOf(channelId));
     const botId = this.world.botUser.id;
     let content = input.content;
     const mentionIds = [...(input.mentions ?? [])];
@@ -126,7 +126,7 @@ export class MessageStore {
       id,
       type: input.replyTo ? MessageType.Reply : MessageType.Default,
       channel_id: channelId,
-      channel_type: dm ? ChannelType.DM : ChannelType.GuildText,
+      channel_type: dm ? ChannelType.DM : (this.world.unseen(channelId)?.type ?? ChannelType.GuildText),
       author,
       content,
       timestamp: isoTime(snowflakeTime(id)),
@@ -211,7 +211,7 @@ export class MessageStore {
   ): JsonObject {
     const request = body ?? {};
     const id = snowflake();
-    const guildId = this.world.isDmChannel(channelId) ? null : this.world.guildId;
+    const guildId = this.world.guildIdOf(channelId);
     const content: string = typeof request.content === 'string' ? request.content : '';
     const replyTo: string | undefined = request.message_reference?.message_id;
     const referenced = replyTo ? this.byId.get(replyTo) : undefined;

@@ -48,6 +48,9 @@ export class RestServer {
   readonly requests: RecordedRequest[] = [];
   /** `METHOD /path` of requests that matched no route. */
   readonly unknownRoutes: string[] = [];
+  /** Requests the bot may not make (see {@link forbid}), each with why: a test expecting none fails on any. */
+  readonly forbiddenRequests: Array<{ method: string; path: string; reason: string }> = [];
+  private forbidden: (path: string) => string | undefined = () => undefined;
   private readonly routes: Route[] = [];
   private readonly failRules: Array<FailRule & { remaining: number }> = [];
   private listeningPort = 0;
@@ -84,6 +87,11 @@ export class RestServer {
         '$',
     );
     this.routes.push({ method, template, pattern, handler });
+  }
+
+  /** Requests to paths for which `reason` gives a reason get 403 Missing Access, as Discord answers them. */
+  forbid(reason: (path: string) => string | undefined): void {
+    this.forbidden = reason;
   }
 
   /** Make the next `count` requests matching the rule fail (or be delayed). */
@@ -203,6 +211,11 @@ export class RestServer {
     }
 
     if (!request.rawPath.startsWith(API_PREFIX + '/')) return this.unknown(request);
+    const forbidden = this.forbidden(request.path);
+    if (forbidden !== undefined) {
+      this.forbiddenRequests.push({ method: request.method, path: request.path, reason: forbidden });
+      return { status: 403, body: errorBody(RESTJSONErrorCodes.MissingAccess, 'Missing Access') };
+    }
     for (const route of this.routes) {
       if (route.method !== request.method) continue;
       const match = route.pattern.exec(request.path);

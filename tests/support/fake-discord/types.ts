@@ -209,7 +209,20 @@ export type CommandOptionValue = string | number | boolean | AttachmentInput;
 
 export type CommandOptionInput = JsonObject[] | Record<string, CommandOptionValue>;
 
+/**
+ * Where a user-installed app is used: a server that did not invite the bot (context 0), the
+ * user's DM with the bot (context 1), or a group DM or a DM between users (context 2).
+ */
+export type UserInstallPlace = 'guild' | 'bot-dm' | 'private-channel';
+
 export interface SendInteractionInput {
+  /**
+   * The app is installed by the invoking user only, and used where its bot is not a member: a
+   * server that did not invite it ('guild', context 0), the user's DM with the bot ('bot-dm',
+   * context 1) or a group DM ('private-channel', context 2). Discord sends the interaction
+   * authorized by the user alone, from a channel the bot cannot see.
+   */
+  userInstall?: UserInstallPlace;
   name: string;
   /** Either raw Discord options ([{name, type, value}]) or a {name: value} map
    *  (string → type 3, integer → 4, non-integer number → 10, boolean → 5, AttachmentInput → 11,
@@ -283,6 +296,8 @@ export interface TargetMessageInput {
 }
 
 export interface SendMessageCommandInput extends InteractionUserInput {
+  /** With a TargetMessageInput: put it in a place the bot is not a member of (see SendInteractionInput). */
+  userInstall?: Exclude<UserInstallPlace, 'bot-dm'>;
   /** The message command's name, e.g. 'Ask about this'. */
   name: string;
   /** A message the fake knows (record or id), or one to create in the channel. */
@@ -293,6 +308,13 @@ export interface SendMessageCommandInput extends InteractionUserInput {
 }
 
 export interface SendAutocompleteInput extends InteractionUserInput {
+  /**
+   * The app is installed by the invoking user only, and used where its bot is not a member: a
+   * server that did not invite it ('guild', context 0), the user's DM with the bot ('bot-dm',
+   * context 1) or a group DM ('private-channel', context 2). Discord sends the interaction
+   * authorized by the user alone, from a channel the bot cannot see.
+   */
+  userInstall?: UserInstallPlace;
   /** The slash command's name. */
   name: string;
   subcommand?: string;

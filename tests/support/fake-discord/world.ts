@@ -8,6 +8,7 @@ import { HttpError, errorBody, notFound } from './http-errors.js';
 import type { RestServer } from './rest-server.js';
 import { isoTime, snowflake } from './snowflake.js';
 import type { JsonObject, ResolvedOptions } from './types.js';
+export type { UserInstallPlace } from './types.js';
 
 /** What @everyone may do in the fake guild: read, write, embed, attach and use commands. */
 export const EVERYONE_PERMISSIONS = (
@@ -25,6 +26,24 @@ export const EVERYONE_PERMISSIONS = (
 /** The bot's managed role adds Mention Everyone, so only allowed_mentions keeps it from pinging. */
 export const BOT_ROLE_PERMISSIONS = (BigInt(EVERYONE_PERMISSIONS) | PermissionFlagsBits.MentionEveryone).toString();
 
+/**
+ * What Discord lets a user-installed app do where its bot is not a member (a server that did not
+ * invite it, a group DM): reply through the interaction, with embeds, files and external emojis.
+ */
+export const USER_INSTALL_APP_PERMISSIONS = (
+  PermissionFlagsBits.AttachFiles |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.MentionEveryone |
+  PermissionFlagsBits.UseExternalEmojis
+).toString();
+
+/** A channel the bot cannot see: a server's channel where it is not a member, or a group DM. */
+export interface UnseenChannel {
+  id: string;
+  guildId: string | null;
+  type: ChannelType;
+}
+
 const DAY_MS = 86_400_000;
 
 export class World {
@@ -34,7 +53,10 @@ export class World {
   readonly everyoneRoleId: string;
   readonly botRoleId: string;
   readonly textChannelId: string;
+  /** A server that never invited the bot: its members reach the app only through their own installation. */
+  readonly foreignGuildId: string;
   readonly guildCreatedAt = Date.now();
+  private readonly unseenChannels = new Map<string, UnseenChannel>();
   private readonly users = new Map<string, JsonObject>();
   private readonly dmChannelByUser = new Map<string, string>();
   private readonly dmRecipientByChannel = new Map<string, string>();
@@ -61,6 +83,42 @@ export class World {
     this.everyoneRoleId = this.guildId; // @everyone's id is the guild's
     this.botRoleId = snowflake();
     this.textChannelId = snowflake();
+    this.foreignGuildId = snowflake(Date.now() - DAY_MS * 10);
+  }
+
+  /** A fresh channel the bot cannot see: in {@link foreignGuildId}, or a group DM. */
+  unseenChannel(where: 'guild' | 'private-channel'): UnseenChannel {
+    const channel: UnseenChannel =
+      where === 'guild'
+        ? { id: snowflake(), guildId: this.foreignGuildId, type: ChannelType.GuildText }
+        : { id: snowflake(), guildId: null, type: ChannelType.GroupDM };
+    this.unseenChannels.set(channel.id, channel);
+    return channel;
+  }
+
+  /** The channel, if it is one the bot cannot see. */
+  unseen(channelId: string): UnseenChannel | undefined {
+    return this.unseenChannels.get(channelId);
+  }
+
+  /** The server a channel is in; null for DMs and group DMs. */
+  guildIdOf(channelId: string): string | null {
+    const unseen = this.unseenChannels.get(channelId);
+    if (unseen) return unseen.guildId;
+    return this.isDmChannel(channelId) ? null : this.guildId;
+  }
+
+  /**
+   * Why the bot may not make a REST request, if it may not: it names a channel the bot cannot see
+   * or a server it is not in. Discord answers such a request 403 Missing Access; where the app is
+   * installed only by a user, the interaction's own webhook is all the bot may use.
+   */
+  forbiddenReason(path: string): string | undefined {
+    const channel = /^\/channels\/(\d+)/.exec(path)?.[1];
+    if (channel && this.unseenChannels.has(channel)) return `channel ${channel} is one the bot cannot see`;
+    const guild = /^\/guilds\/(\d+)/.exec(path)?.[1] ?? /^\/applications\/\d+\/guilds\/(\d+)/.exec(path)?.[1];
+    if (guild === this.foreignGuildId) return `the bot is not a member of server ${guild}`;
+    return undefined;
   }
 
   /** Get or create a (non-bot) user. */
