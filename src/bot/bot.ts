@@ -63,6 +63,10 @@ function clientOptionsFor(config: Config, extra: Partial<ClientOptions> = {}): C
     failIfNotExists: false,
     // The bot never looks back at earlier messages, so none are kept in memory.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+    // SHARD_COUNT and SHARD_IDS: discord.js runs exactly these shards of that many; unset, every shard Discord recommends.
+    ...(config.discord.shards
+      ? { shards: [...config.discord.shards.ids], shardCount: config.discord.shards.count }
+      : {}),
     ...extra,
     rest: { ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}), ...extra.rest },
   };
@@ -251,6 +255,12 @@ export function createBot(options: BotOptions): Bot {
       'connected to Discord',
     );
     if (!config.discord.registerCommands) return;
+    // Commands are registered once per deployment: by the process that runs shard 0.
+    const shards = config.discord.shards;
+    if (shards && !shards.ids.includes(0)) {
+      logger.info({ shards: shards.ids }, 'not registering the slash commands: the process that runs shard 0 does');
+      return;
+    }
     try {
       const registration = await registerCommands(client.rest, applicationId, config);
       logger.info(registration, 'registered the slash commands');

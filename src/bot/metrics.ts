@@ -86,6 +86,27 @@ export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMe
     },
   });
   new Gauge({
+    name: `${PREFIX}gateway_shard_connected`,
+    help: 'Per gateway shard this process runs: 1 while its connection is up (ready), 0 otherwise.',
+    labelNames: ['shard'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const shard of client.ws.shards.values())
+        this.set({ shard: String(shard.id) }, shard.status === Status.Ready ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}gateway_shard_count`,
+    help: 'How many gateway shards the whole deployment runs (SHARD_COUNT, or what Discord recommended).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const count = client.options.shardCount;
+      if (count !== undefined && count > 0) this.set(count);
+    },
+  });
+  new Gauge({
     name: `${PREFIX}gateway_ping_seconds`,
     help: 'Round trip of the last gateway heartbeat (absent until one was acknowledged).',
     registers: [registry],

@@ -21,6 +21,8 @@ export interface Setting {
   /** An empty value is a value (a prefix may be empty on purpose), not "use the default". */
   emptyIsValue?: boolean;
   schema: z.ZodTypeAny;
+  /** How a value is shown in a problem, when it holds a secret (a URL's password). */
+  shown?: (given: string) => string;
 }
 
 export const SETTING_GROUPS = [
@@ -32,6 +34,7 @@ export const SETTING_GROUPS = [
   'Question log',
   'Logs',
   'Monitoring',
+  'Scaling',
 ] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
@@ -69,6 +72,42 @@ const userIds = z
   .transform((value) => value.split(/[\s,]+/).filter(Boolean))
   .refine((ids) => ids.every((id) => snowflake.test(id)), {
     message: 'expected a comma-separated list of user ids (17–20 digit numbers)',
+  });
+
+/** `0-3`, `0,2` or `1`: shard ids and ranges of them, in any order; each id once. */
+const shardIds = z.string().transform((value, context) => {
+  const ids: number[] = [];
+  for (const part of value.split(/[\s,]+/).filter(Boolean)) {
+    const range = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const first = Number(range?.[1]);
+    const last = Number(range?.[2] ?? range?.[1]);
+    if (!range || last < first || last - first >= 4096) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `expected shard ids or ranges such as 0-3 or 0,2 (not "${part}")`,
+      });
+      return z.NEVER;
+    }
+    for (let id = first; id <= last; id++) ids.push(id);
+  }
+  if (ids.length === 0) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: 'expected at least one shard id, e.g. 0 or 0-3' });
+    return z.NEVER;
+  }
+  return [...new Set(ids)].sort((one, other) => one - other);
+});
+
+/** The URL with its password replaced by `***`, to be shown in messages and logs. */
+export function maskPassword(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@');
+}
+
+/** A postgres:// URL; its password is never repeated in a message. */
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+    message: 'expected a URL such as postgres://bot:password@db.example:5432/bot',
   });
 
 export const SETTINGS = {
@@ -292,6 +331,40 @@ export const SETTINGS = {
     comment: ['The address METRICS_PORT listens on: loopback only unless you say otherwise (0.0.0.0: all).'],
     schema: z.string().trim().min(1, 'expected a host name or an IP address'),
   },
+  SHARD_COUNT: {
+    group: 'Scaling',
+    defaultLabel: "Discord's recommendation",
+    summary:
+      'how many gateway shards the whole bot runs, across every process; see [scaling](docs/scaling.md#several-shards-in-one-process)',
+    comment: [
+      'The number of gateway shards of the whole deployment (Discord requires sharding from 2,500 servers).',
+      'Unset: one process runs every shard Discord recommends. Set alone: this process runs all of them.',
+    ],
+    schema: integer(1, 65535),
+  },
+  SHARD_IDS: {
+    group: 'Scaling',
+    defaultLabel: 'every shard',
+    summary:
+      'the shards this process runs, e.g. `0-3` or `0,2` (needs `SHARD_COUNT`); the process running shard 0 registers the commands',
+    comment: [
+      'The shards this process runs: ids and ranges such as 0-3 or 0,2, each below SHARD_COUNT.',
+      'Only the process that runs shard 0 registers the slash commands.',
+    ],
+    schema: shardIds,
+  },
+  DATABASE_URL: {
+    group: 'Scaling',
+    defaultLabel: '— (SQLite in `DATA_DIR`)',
+    summary:
+      'share the question log, votes, the askers’ key and the rate limits in PostgreSQL, e.g. `postgres://bot:secret@db:5432/bot`; see [scaling](docs/scaling.md#several-machines-sharing-postgresql)',
+    comment: [
+      'A PostgreSQL URL (postgres://user:password@host:5432/database): the question log, votes, the key',
+      'that hashes user ids and the rate limits are kept there, shared by every process. Unset: SQLite in DATA_DIR.',
+    ],
+    schema: databaseUrl,
+    shown: maskPassword,
+  },
 } satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -322,7 +395,11 @@ export function readSettings(env: Environment): { values: SettingValues; problem
     const parsed = setting.schema.safeParse(raw);
     if (parsed.success) values[name] = parsed.data;
     else
-      problems.push(...parsed.error.issues.map((issue) => `${name}=${JSON.stringify(given ?? '')}: ${issue.message}`));
+      problems.push(
+        ...parsed.error.issues.map(
+          (issue) => `${name}=${JSON.stringify(setting.shown?.(given ?? '') ?? given ?? '')}: ${issue.message}`,
+        ),
+      );
   }
   return { values: values as SettingValues, problems };
 }

@@ -17,6 +17,8 @@ export interface AboutFormatOptions {
   bar: BarInForce;
   /** What the question log keeps, as the privacy settings say. */
   kept: QuestionLog['keeps'];
+  /** The gateway shards this process runs, when SHARD_COUNT is set. */
+  shards?: { count: number; ids: readonly number[] } | undefined;
 }
 
 /** A model directory is shown by its name: the server's file paths are nobody's business. */
@@ -68,6 +70,18 @@ export function formatAbout(manifest: Manifest, options: AboutFormatOptions): Re
       { name: t(language, 'aboutBar'), value: describeBar(options.bar, language), inline: false },
     ],
   };
+  if (options.shards) {
+    const ids = options.shards.ids.join(', ');
+    embed.fields!.push({
+      name: t(language, 'aboutShards'),
+      value: fitEscaped(
+        t(language, 'aboutShardsValue', { ids, count: options.shards.count }),
+        DISCORD_LIMITS.fieldValue,
+        (escaped) => escaped,
+      ),
+      inline: false,
+    });
+  }
   const sectionList = bulletList(sections, DISCORD_LIMITS.fieldValue);
   if (sectionList) embed.fields!.push({ name: t(language, 'aboutSections'), value: sectionList, inline: false });
   embed.fields!.push({
@@ -93,6 +107,7 @@ export const about: SlashCommand = {
           isRebuilding: knowledgeBase.isRebuilding,
           bar: knowledgeBase.bar,
           kept: context.questionLog.keeps,
+          shards: context.config.discord.shards,
         });
       },
       { ephemeral: true, deferNow: context.knowledge.current === undefined },

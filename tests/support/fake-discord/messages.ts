@@ -108,10 +108,10 @@ export class MessageStore {
   private userMessage(input: SendMessageInput): { message: JsonObject; files: UploadedFile[] } {
     const author = this.world.user(input.authorId, input.username);
     const dm = input.dm ?? false;
+    const guildId = dm ? null : (input.guildId ?? this.world.guildId);
     const channelId = dm
       ? this.world.dmChannelId(author.id, input.channelId)
-      : (input.channelId ?? this.world.textChannelId);
-    const guildId = dm ? null : (input.guildId ?? this.world.guildId);
+      : (input.channelId ?? this.world.textChannelIdOf(guildId!));
     const botId = this.world.botUser.id;
     let content = input.content;
     const mentionIds = [...(input.mentions ?? [])];
@@ -211,7 +211,9 @@ export class MessageStore {
   ): JsonObject {
     const request = body ?? {};
     const id = snowflake();
-    const guildId = this.world.isDmChannel(channelId) ? null : this.world.guildId;
+    const guildId = this.world.isDmChannel(channelId)
+      ? null
+      : (this.world.guildOfChannel(channelId) ?? this.world.guildId);
     const content: string = typeof request.content === 'string' ? request.content : '';
     const replyTo: string | undefined = request.message_reference?.message_id;
     const referenced = replyTo ? this.byId.get(replyTo) : undefined;
@@ -348,8 +350,8 @@ export class MessageStore {
   }
 
   private channelObject(channelId: string): JsonObject {
-    if (channelId === this.world.textChannelId)
-      return { ...this.world.textChannel, last_message_id: this.lastMessageId(channelId) };
+    if (this.world.guildOfChannel(channelId) !== null)
+      return { ...this.world.textChannelObject(channelId), last_message_id: this.lastMessageId(channelId) };
     if (this.world.isDmChannel(channelId)) return this.world.dmChannelObject(channelId, this.lastMessageId(channelId));
     throw notFound(RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
   }
