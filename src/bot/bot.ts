@@ -14,7 +14,7 @@ import { articleTopics } from '../core/suggestions.js';
 import type { Logger } from '../logger.js';
 import { openKnowledgeBase as openConfiguredKnowledgeBase } from '../startup/open-knowledge-base.js';
 import { openQuestionLog } from '../startup/open-question-log.js';
-import type { QuestionLog } from '../store/question-log.js';
+import type { QuestionStore } from '../store/question-store.js';
 import type { BotContext, KnowledgeSource } from './context.js';
 import { UserFacingError } from './errors.js';
 import { handleInteraction } from './interactions.js';
@@ -33,8 +33,8 @@ export interface BotOptions {
   logger: Logger;
   /** Loads the knowledge base; by default the configured model, corpus and index. */
   openKnowledgeBase?: () => Promise<KnowledgeBase>;
-  /** The question log; by default the one in DATA_DIR (opening it may throw a QuestionLogError). */
-  questionLog?: QuestionLog;
+  /** The question log; by default the configured one (opening or starting it may throw a QuestionLogError). */
+  questionLog?: QuestionStore;
   /** Extra discord.js options, merged over the bot's own (tests point REST at a fake and skip identify throttling). */
   clientOptions?: Partial<ClientOptions>;
 }
@@ -240,6 +240,8 @@ export function createBot(options: BotOptions): Bot {
   let monitoring: Monitoring | undefined;
   let starting: Promise<void> | undefined;
   async function connect(): Promise<void> {
+    // The shared database comes first: a bot that cannot reach it stops before connecting to Discord.
+    await questionLog.start();
     monitoring = await startMonitoring(config, client, knowledge, logger);
     loadKnowledgeBase();
     const clientReady = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -283,7 +285,7 @@ export function createBot(options: BotOptions): Bot {
     if (inFlight.size > 0) logger.warn({ unfinished: inFlight.size }, 'stopping with replies still in flight');
     await client.destroy();
     await monitoring?.stop();
-    questionLog.close();
+    await questionLog.close();
     if (current) await withTimeout(current.close(), STOP_GRACE_MS);
   }
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
-import type { QuestionLog } from '../store/question-log.js';
+import type { QuestionStore } from '../store/question-store.js';
 import type { SlidingWindowLimiter } from './rate-limit.js';
 
 /** The knowledge base as the Discord layer sees it: possibly still loading. */
@@ -32,5 +32,5 @@ export interface BotContext {
    * its `recordVote`, /stats reads its `report`. None of it throws for a
    * storage failure: it logs and carries on.
    */
-  questionLog: QuestionLog;
+  questionLog: QuestionStore;
 }

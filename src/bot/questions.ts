@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Answer, KnowledgeBase } from '../core/knowledge-base.js';
 import { stripInvisible } from '../core/corpus/normalize.js';
 import { articleTopics } from '../core/suggestions.js';
-import type { QuestionLog, QuestionSource } from '../store/question-log.js';
+import type { QuestionSource, QuestionStore } from '../store/question-store.js';
 import { formatAnswer } from './answer-format.js';
 import { answerComponents } from './components/answer-components.js';
 import type { ReplyPayload } from './discord-limits.js';
@@ -76,7 +76,7 @@ export interface QuestionOptions {
   ephemeral: boolean;
   /** When the question arrived (ms since the epoch): the log's latency is counted from here. */
   receivedAt: number;
-  questionLog: QuestionLog;
+  questionLog: QuestionStore;
 }
 
 /** An answer (or a decline) ready to send, with the id it was given before anyone saw it. */

@@ -7,7 +7,7 @@ import { EMBED_COLORS } from '../embed-colors.js';
 import { t, type Language } from '../i18n.js';
 import { bulletList, fitEscaped } from '../markdown.js';
 import { respond } from '../replies.js';
-import type { QuestionLog } from '../../store/question-log.js';
+import type { QuestionStore } from '../../store/question-store.js';
 import { commandBuilder, type SlashCommand } from './command.js';
 
 export interface AboutFormatOptions {
@@ -16,7 +16,7 @@ export interface AboutFormatOptions {
   /** The dense bar in force, and where it came from. */
   bar: BarInForce;
   /** What the question log keeps, as the privacy settings say. */
-  kept: QuestionLog['keeps'];
+  kept: QuestionStore['keeps'];
   /** The gateway shards this process runs, when SHARD_COUNT is set. */
   shards?: { count: number; ids: readonly number[] } | undefined;
 }
@@ -40,7 +40,7 @@ function describeBar(bar: BarInForce, language: Language): string {
 }
 
 /** What the question log keeps and for how long, in the asker's language (docs/operations.md#privacy). */
-export function describeKept(kept: QuestionLog['keeps'], language: Language): string {
+export function describeKept(kept: QuestionStore['keeps'], language: Language): string {
   return [
     t(language, kept.questions ? 'aboutKeptQuestions' : 'aboutKeptCountsOnly'),
     ...(kept.questions ? [t(language, kept.dmText ? 'aboutKeptDmText' : 'aboutKeptNoDmText')] : []),

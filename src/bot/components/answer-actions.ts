@@ -52,7 +52,7 @@ async function vote(
 ) {
   const { language } = context;
   // The question log never throws for a storage failure: it logs it and says so.
-  const outcome = context.questionLog.recordVote({ answerId, userId: interaction.user.id, value });
+  const outcome = await context.questionLog.recordVote({ answerId, userId: interaction.user.id, value });
   const text =
     outcome === 'failed'
       ? t(language, 'voteUnavailable')

@@ -147,7 +147,7 @@ describe('given a corpus or a model the bot cannot use, `npm start`', () => {
 describe('given a question log written by a newer version of the bot, `npm start`', () => {
   it('then stops with exit code 1, saying so and what to do, without a stack trace and without touching the file', async () => {
     const dataDir = await tempDir('data-');
-    QuestionLog.open({ dataDir, keepQuestions: true, keepDmText: false, retentionDays: 30 }).close();
+    QuestionLog.open({ dataDir, keepQuestions: true, keepDmText: false, retentionDays: 30 }).closeNow();
     const file = path.join(dataDir, DATABASE_FILE);
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);

@@ -1,0 +1,58 @@
+import pg from 'pg';
+import type { Logger } from '../../logger.js';
+
+/** How long a query waits for a connection: a database that does not answer must not hold answers for long. */
+const CONNECT_TIMEOUT_MS = 3000;
+
+/** bigint columns (epoch milliseconds, counts) are read as numbers: they stay far below 2^53. */
+const types = new pg.TypeOverrides();
+types.setTypeParser(pg.types.builtins.INT8, Number);
+
+/** A small pool of connections to DATABASE_URL. Its idle connections' errors are logged, never thrown. */
+export function createPool(url: string, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+    types,
+  });
+  pool.on('error', (error) => logger.warn({ err: error }, 'a PostgreSQL connection failed'));
+  return pool;
+}
+
+/** Connection failures: the server is down, restarting or unreachable (SQLSTATE classes 08 and 57P, network errors). */
+export function isUnreachable(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (/^(08|57P)/.test(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code))
+      return true;
+  }
+  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+}
+
+/** PostgreSQL's errors about one row's values: data exceptions (22) and integrity constraints (23). */
+export function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+}
+
+/** Runs `work` in a transaction on one connection of the pool. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: unknown;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    broken = error;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    // A connection that failed mid-transaction is not given back to be reused.
+    client.release(broken !== undefined && isUnreachable(broken) ? (broken as Error) : undefined);
+  }
+}
