@@ -22,6 +22,7 @@ import { handleMessage } from './message-handler.js';
 import { startMonitoring, type Monitoring } from './monitoring.js';
 import { describeDiscordFailure, inviteUrl } from './onboarding.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
+import { SharedLimiter, type QuestionLimiter } from './shared-rate-limit.js';
 import { registerCommands } from './register.js';
 import { NO_MENTIONS } from './replies.js';
 
@@ -134,6 +135,15 @@ export function createBot(options: BotOptions): Bot {
   });
   stopped.catch(() => undefined);
 
+  /** This process's own limit; with DATABASE_URL, one shared by every process, falling back to its own. */
+  function questionLimiter(): QuestionLimiter {
+    const local = new SlidingWindowLimiter({
+      limit: config.limits.rateLimitCount,
+      windowMs: config.limits.rateLimitWindowMs,
+    });
+    return config.database ? new SharedLimiter(() => questionLog.sharedRateLimits, local, logger) : local;
+  }
+
   const knowledge: KnowledgeSource = {
     get current() {
       return current;
@@ -146,10 +156,7 @@ export function createBot(options: BotOptions): Bot {
     knowledge,
     botName: () => client.user?.username ?? 'bot',
     isStopping: () => stopping,
-    questionLimiter: new SlidingWindowLimiter({
-      limit: config.limits.rateLimitCount,
-      windowMs: config.limits.rateLimitWindowMs,
-    }),
+    questionLimiter: questionLimiter(),
     questionLog,
   };
 

@@ -10,7 +10,8 @@ import type { ReplyPayload } from './discord-limits.js';
 import { UserFacingError } from './errors.js';
 import type { Language } from './i18n.js';
 import { reportQuestion } from './question-events.js';
-import type { Admission, SlidingWindowLimiter } from './rate-limit.js';
+import type { Admission } from './rate-limit.js';
+import type { QuestionLimiter } from './shared-rate-limit.js';
 
 export type { QuestionSource } from '../store/question-log.js';
 
@@ -39,7 +40,7 @@ export function validQuestion(raw: string, maxLength: number): string {
 /** The "slow down, try again in N s" reply for a refused question (ephemeral where Discord allows it). */
 export function tooManyQuestions(
   refusal: Extract<Admission, { allowed: false }>,
-  limiter: SlidingWindowLimiter,
+  limiter: QuestionLimiter,
 ): UserFacingError {
   return new UserFacingError('rateLimited', {
     count: limiter.limit,
