@@ -249,7 +249,7 @@ export function createBot(options: BotOptions): Bot {
   async function connect(): Promise<void> {
     // The shared database comes first: a bot that cannot reach it stops before connecting to Discord.
     await questionLog.start();
-    monitoring = await startMonitoring(config, client, knowledge, logger);
+    monitoring = await startMonitoring(config, client, knowledge, logger, questionLog);
     loadKnowledgeBase();
     const clientReady = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Status, type Client } from 'discord.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { KnowledgeSource } from './context.js';
+import type { QuestionStore } from '../store/question-store.js';
 import { onQuestion } from './question-events.js';
 
 /**
@@ -31,7 +32,7 @@ function residentBytes(pid: number | undefined): number | undefined {
   }
 }
 
-export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMetrics {
+export function createMetrics(client: Client, knowledge: KnowledgeSource, questionLog?: QuestionStore): BotMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   // Per shard: the manager's own status stays "ready" once it was, through reconnects and after a destroy.
@@ -123,6 +124,34 @@ export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMe
       this.set(knowledge.current?.manifest.passages.length ?? 0);
     },
   });
+
+  if (questionLog) {
+    const counted = { written: 0, refused: 0, overflowed: 0 };
+    new Counter({
+      name: `${PREFIX}question_log_writes_total`,
+      help:
+        'Questions handed to the question log, by outcome: written; refused (a row the database would not take, ' +
+        'the rest of its batch written); overflowed (dropped: the buffer kept while the database was unreachable was full).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+      collect() {
+        for (const outcome of ['written', 'refused', 'overflowed'] as const) {
+          const now = questionLog.counts[outcome];
+          if (now > counted[outcome]) this.inc({ outcome }, now - counted[outcome]);
+          else this.inc({ outcome }, 0);
+          counted[outcome] = Math.max(counted[outcome], now);
+        }
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}question_log_buffered`,
+      help: 'Questions waiting to be written to the question log (kept in memory while its database is unreachable).',
+      registers: [registry],
+      collect() {
+        this.set(questionLog.counts.buffered);
+      },
+    });
+  }
 
   return {
     registry,

@@ -38,9 +38,17 @@ export function isRowError(error: unknown): boolean {
   return typeof code === 'string' && /^2[23]/.test(code);
 }
 
+/** A connection taken from the pool, whose errors between queries (the server shutting down) are not thrown. */
+export async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  // The pool listens to idle connections only; the next query on this one fails with the error anyway.
+  if (client.listenerCount('error') === 0) client.on('error', () => undefined);
+  return client;
+}
+
 /** Runs `work` in a transaction on one connection of the pool. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   let broken: unknown;
   try {
     await client.query('BEGIN');

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { QuestionLogError } from '../errors.js';
 import type { Migration } from '../migrations.js';
+import { checkOut } from './connection.js';
 
 /**
  * PostgreSQL's schema history, oldest first: its own, beside SQLite's
@@ -97,7 +98,7 @@ export async function migratePostgres(
   shownUrl: string,
   upTo = POSTGRES_SCHEMA_VERSION,
 ): Promise<Migration[]> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
