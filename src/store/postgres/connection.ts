@@ -21,15 +21,17 @@ export function createPool(url: string, logger: Logger): pg.Pool {
   return pool;
 }
 
-/** Connection failures: the server is down, restarting or unreachable (SQLSTATE classes 08 and 57P, network errors). */
-export function isUnreachable(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string') {
-    if (/^(08|57P)/.test(code)) return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code))
-      return true;
-  }
-  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+/**
+ * Whether an error may pass with time: anything but an answer of the server
+ * about the statement itself. The server's SQLSTATE says so, but for its
+ * classes of connection (08), resources (53), shutdown (57) and conflicts
+ * between transactions (40); without one, it is the network or the client
+ * (refused, reset, "Connection terminated", "not queryable", a timeout).
+ */
+export function mayPass(error: unknown): boolean {
+  const { code } = error as { code?: unknown };
+  const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  return sqlState === undefined || /^(08|53|57|40)/.test(sqlState);
 }
 
 /** PostgreSQL's errors about one row's values: data exceptions (22) and integrity constraints (23). */
@@ -61,6 +63,6 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     throw error;
   } finally {
     // A connection that failed mid-transaction is not given back to be reused.
-    client.release(broken !== undefined && isUnreachable(broken) ? (broken as Error) : undefined);
+    client.release(broken !== undefined && mayPass(broken) ? (broken as Error) : undefined);
   }
 }

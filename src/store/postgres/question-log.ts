@@ -18,7 +18,7 @@ import {
   type WriteCounts,
 } from '../question-store.js';
 import type { StatsReport } from '../stats.js';
-import { createPool, inTransaction, isRowError, isUnreachable } from './connection.js';
+import { createPool, inTransaction, isRowError, mayPass } from './connection.js';
 import { migratePostgres } from './migrations.js';
 import { PostgresRateLimits } from './rate-limits.js';
 import { readPostgresStats } from './stats.js';
@@ -99,7 +99,7 @@ export class PostgresQuestionLog implements QuestionStore {
       if (error instanceof QuestionLogError) throw error;
       throw new QuestionLogError(
         `The question log's database ${this.options.shownUrl} (DATABASE_URL) ` +
-          (isUnreachable(error) ? 'cannot be reached' : 'cannot be used') +
+          (mayPass(error) ? 'cannot be reached' : 'cannot be used') +
           `: ${(error as Error).message}. Check DATABASE_URL and that PostgreSQL is running.`,
         { cause: error },
       );
@@ -158,7 +158,7 @@ export class PostgresQuestionLog implements QuestionStore {
         this.counts.buffered = this.pending.length;
         this.back();
       } catch (error) {
-        if (isUnreachable(error)) {
+        if (mayPass(error)) {
           this.unreachable(error);
           return;
         }
