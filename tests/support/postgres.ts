@@ -68,7 +68,8 @@ export async function startPostgres(): Promise<TestPostgres> {
     persistent: true,
     // PostgreSQL refuses to run as root: as root, it runs as a `postgres` user made for it.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    // Loopback only; and a test database's data is thrown away, so no fsync (the restart tests stop it cleanly).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off'],
     onLog: () => undefined,
     onError: () => undefined,
   });
