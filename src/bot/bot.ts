@@ -14,7 +14,7 @@ import { articleTopics } from '../core/suggestions.js';
 import type { Logger } from '../logger.js';
 import { openKnowledgeBase as openConfiguredKnowledgeBase } from '../startup/open-knowledge-base.js';
 import { openQuestionLog } from '../startup/open-question-log.js';
-import type { QuestionLog } from '../store/question-log.js';
+import type { QuestionStore } from '../store/question-store.js';
 import type { BotContext, KnowledgeSource } from './context.js';
 import { UserFacingError } from './errors.js';
 import { handleInteraction } from './interactions.js';
@@ -22,6 +22,7 @@ import { handleMessage } from './message-handler.js';
 import { startMonitoring, type Monitoring } from './monitoring.js';
 import { describeDiscordFailure, inviteUrl, userInstallUrl } from './onboarding.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
+import { SharedLimiter, type QuestionLimiter } from './shared-rate-limit.js';
 import { registerCommands } from './register.js';
 import { NO_MENTIONS } from './replies.js';
 
@@ -33,8 +34,8 @@ export interface BotOptions {
   logger: Logger;
   /** Loads the knowledge base; by default the configured model, corpus and index. */
   openKnowledgeBase?: () => Promise<KnowledgeBase>;
-  /** The question log; by default the one in DATA_DIR (opening it may throw a QuestionLogError). */
-  questionLog?: QuestionLog;
+  /** The question log; by default the configured one (opening or starting it may throw a QuestionLogError). */
+  questionLog?: QuestionStore;
   /** Extra discord.js options, merged over the bot's own (tests point REST at a fake and skip identify throttling). */
   clientOptions?: Partial<ClientOptions>;
 }
@@ -63,6 +64,10 @@ function clientOptionsFor(config: Config, extra: Partial<ClientOptions> = {}): C
     failIfNotExists: false,
     // The bot never looks back at earlier messages, so none are kept in memory.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+    // SHARD_COUNT and SHARD_IDS: discord.js runs exactly these shards of that many; unset, every shard Discord recommends.
+    ...(config.discord.shards
+      ? { shards: [...config.discord.shards.ids], shardCount: config.discord.shards.count }
+      : {}),
     ...extra,
     rest: { ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}), ...extra.rest },
   };
@@ -130,6 +135,15 @@ export function createBot(options: BotOptions): Bot {
   });
   stopped.catch(() => undefined);
 
+  /** This process's own limit; with DATABASE_URL, one shared by every process, falling back to its own. */
+  function questionLimiter(): QuestionLimiter {
+    const local = new SlidingWindowLimiter({
+      limit: config.limits.rateLimitCount,
+      windowMs: config.limits.rateLimitWindowMs,
+    });
+    return config.database ? new SharedLimiter(() => questionLog.sharedRateLimits, local, logger) : local;
+  }
+
   const knowledge: KnowledgeSource = {
     get current() {
       return current;
@@ -142,10 +156,7 @@ export function createBot(options: BotOptions): Bot {
     knowledge,
     botName: () => client.user?.username ?? 'bot',
     isStopping: () => stopping,
-    questionLimiter: new SlidingWindowLimiter({
-      limit: config.limits.rateLimitCount,
-      windowMs: config.limits.rateLimitWindowMs,
-    }),
+    questionLimiter: questionLimiter(),
     questionLog,
   };
 
@@ -236,7 +247,9 @@ export function createBot(options: BotOptions): Bot {
   let monitoring: Monitoring | undefined;
   let starting: Promise<void> | undefined;
   async function connect(): Promise<void> {
-    monitoring = await startMonitoring(config, client, knowledge, logger);
+    // The shared database comes first: a bot that cannot reach it stops before connecting to Discord.
+    await questionLog.start();
+    monitoring = await startMonitoring(config, client, knowledge, logger, questionLog);
     loadKnowledgeBase();
     const clientReady = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {
@@ -256,6 +269,12 @@ export function createBot(options: BotOptions): Bot {
       'connected to Discord',
     );
     if (!config.discord.registerCommands) return;
+    // Commands are registered once per deployment: by the process that runs shard 0.
+    const shards = config.discord.shards;
+    if (shards && !shards.ids.includes(0)) {
+      logger.info({ shards: shards.ids }, 'not registering the slash commands: the process that runs shard 0 does');
+      return;
+    }
     try {
       const registration = await registerCommands(client.rest, applicationId, config);
       logger.info(registration, 'registered the slash commands');
@@ -278,7 +297,7 @@ export function createBot(options: BotOptions): Bot {
     if (inFlight.size > 0) logger.warn({ unfinished: inFlight.size }, 'stopping with replies still in flight');
     await client.destroy();
     await monitoring?.stop();
-    questionLog.close();
+    await questionLog.close();
     if (current) await withTimeout(current.close(), STOP_GRACE_MS);
   }
 

@@ -1,8 +1,8 @@
 import type { Config } from '../config/config.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
-import type { QuestionLog } from '../store/question-log.js';
-import type { SlidingWindowLimiter } from './rate-limit.js';
+import type { QuestionStore } from '../store/question-store.js';
+import type { QuestionLimiter } from './shared-rate-limit.js';
 
 /** The knowledge base as the Discord layer sees it: possibly still loading. */
 export interface KnowledgeSource {
@@ -25,12 +25,12 @@ export interface BotContext {
    * The per-user limit on questions (/ask, DMs and mentions share it, keyed by
    * user id). /help, /about, the admin commands and `help` messages do not count.
    */
-  questionLimiter: SlidingWindowLimiter;
+  questionLimiter: QuestionLimiter;
   /**
    * The owner's question log (src/store/): questions are handed to it after
    * their reply (`AnsweredQuestion.recordDelivered`), feedback buttons call
    * its `recordVote`, /stats reads its `report`. None of it throws for a
    * storage failure: it logs and carries on.
    */
-  questionLog: QuestionLog;
+  questionLog: QuestionStore;
 }

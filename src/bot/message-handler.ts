@@ -55,7 +55,7 @@ export async function handleMessage(message: Message, context: BotContext): Prom
       );
       return;
     }
-    const admission = context.questionLimiter.take(message.author.id);
+    const admission = await context.questionLimiter.take(message.author.id);
     if (!admission.allowed) {
       // Told once per flood; answering every further message would only add to the flood.
       if (admission.repeated) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Status, type Client } from 'discord.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { KnowledgeSource } from './context.js';
+import type { QuestionStore } from '../store/question-store.js';
 import { onQuestion } from './question-events.js';
 import { onUnhandledRejection } from './unhandled-rejections.js';
 
@@ -32,7 +33,7 @@ function residentBytes(pid: number | undefined): number | undefined {
   }
 }
 
-export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMetrics {
+export function createMetrics(client: Client, knowledge: KnowledgeSource, questionLog?: QuestionStore): BotMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   // Per shard: the manager's own status stays "ready" once it was, through reconnects and after a destroy.
@@ -106,6 +107,27 @@ export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMe
     },
   });
   new Gauge({
+    name: `${PREFIX}gateway_shard_connected`,
+    help: 'Per gateway shard this process runs: 1 while its connection is up (ready), 0 otherwise.',
+    labelNames: ['shard'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const shard of client.ws.shards.values())
+        this.set({ shard: String(shard.id) }, shard.status === Status.Ready ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}gateway_shard_count`,
+    help: 'How many gateway shards the whole deployment runs (SHARD_COUNT, or what Discord recommended).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const count = client.options.shardCount;
+      if (count !== undefined && count > 0) this.set(count);
+    },
+  });
+  new Gauge({
     name: `${PREFIX}gateway_ping_seconds`,
     help: 'Round trip of the last gateway heartbeat (absent until one was acknowledged).',
     registers: [registry],
@@ -122,6 +144,34 @@ export function createMetrics(client: Client, knowledge: KnowledgeSource): BotMe
       this.set(knowledge.current?.manifest.passages.length ?? 0);
     },
   });
+
+  if (questionLog) {
+    const counted = { written: 0, refused: 0, overflowed: 0 };
+    new Counter({
+      name: `${PREFIX}question_log_writes_total`,
+      help:
+        'Questions handed to the question log, by outcome: written; refused (a row the database would not take, ' +
+        'the rest of its batch written); overflowed (dropped: the buffer kept while the database was unreachable was full).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+      collect() {
+        for (const outcome of ['written', 'refused', 'overflowed'] as const) {
+          const now = questionLog.counts[outcome];
+          if (now > counted[outcome]) this.inc({ outcome }, now - counted[outcome]);
+          else this.inc({ outcome }, 0);
+          counted[outcome] = Math.max(counted[outcome], now);
+        }
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}question_log_buffered`,
+      help: 'Questions waiting to be written to the question log (kept in memory while its database is unreachable).',
+      registers: [registry],
+      collect() {
+        this.set(questionLog.counts.buffered);
+      },
+    });
+  }
 
   return {
     registry,

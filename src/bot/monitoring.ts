@@ -1,6 +1,7 @@
 import type { Client } from 'discord.js';
 import { ConfigError, type Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
+import type { QuestionStore } from '../store/question-store.js';
 import type { KnowledgeSource } from './context.js';
 
 /** The metrics and their HTTP server, running. */
@@ -18,6 +19,7 @@ export async function startMonitoring(
   client: Client,
   knowledge: KnowledgeSource,
   logger: Logger,
+  questionLog?: QuestionStore,
 ): Promise<Monitoring | undefined> {
   const { port, host } = config.metrics;
   if (port === undefined) return undefined;
@@ -25,7 +27,7 @@ export async function startMonitoring(
     import('./metrics.js'),
     import('./metrics-server.js'),
   ]);
-  const metrics = createMetrics(client, knowledge);
+  const metrics = createMetrics(client, knowledge, questionLog);
   try {
     const server = await startMetricsServer(metrics, { port, host, logger });
     return {

@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import type { Answer, KnowledgeBase } from '../core/knowledge-base.js';
 import { stripInvisible } from '../core/corpus/normalize.js';
 import { articleTopics } from '../core/suggestions.js';
-import type { Installation, QuestionLog, QuestionSource } from '../store/question-log.js';
+import type { Installation } from '../store/installation.js';
+import type { QuestionSource, QuestionStore } from '../store/question-store.js';
 import { formatAnswer } from './answer-format.js';
 import { sourceUrlsOf } from './citation-links.js';
 import { answerComponents } from './components/answer-components.js';
@@ -11,7 +12,8 @@ import type { ReplyPayload } from './discord-limits.js';
 import { UserFacingError } from './errors.js';
 import type { Language } from './i18n.js';
 import { reportQuestion } from './question-events.js';
-import type { Admission, SlidingWindowLimiter } from './rate-limit.js';
+import type { Admission } from './rate-limit.js';
+import type { QuestionLimiter } from './shared-rate-limit.js';
 
 export type { QuestionSource } from '../store/question-log.js';
 
@@ -40,7 +42,7 @@ export function validQuestion(raw: string, maxLength: number): string {
 /** The "slow down, try again in N s" reply for a refused question (ephemeral where Discord allows it). */
 export function tooManyQuestions(
   refusal: Extract<Admission, { allowed: false }>,
-  limiter: SlidingWindowLimiter,
+  limiter: QuestionLimiter,
 ): UserFacingError {
   return new UserFacingError('rateLimited', {
     count: limiter.limit,
@@ -79,7 +81,7 @@ export interface QuestionOptions {
   ephemeral: boolean;
   /** When the question arrived (ms since the epoch): the log's latency is counted from here. */
   receivedAt: number;
-  questionLog: QuestionLog;
+  questionLog: QuestionStore;
 }
 
 /** An answer (or a decline) ready to send, with the id it was given before anyone saw it. */

@@ -37,7 +37,8 @@ runProgram(async () => {
   const config = readConfig();
   const questionLog = openQuestionLog(config, configuredLogger(config));
   try {
-    const report = questionLog.report(days);
+    await questionLog.start();
+    const report = await questionLog.report(days);
     if (values.chart) {
       await writeFile(values.chart, await renderQuestionsPerDay(report.perDay));
       process.stderr.write(`Wrote the chart of questions per day to ${values.chart}.\n`);
@@ -45,6 +46,6 @@ runProgram(async () => {
     process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : statsToText(report));
     return 0;
   } finally {
-    questionLog.close();
+    await questionLog.close();
   }
 });

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { readSettings, type Environment } from './settings.js';
+import { maskPassword, readSettings, type Environment, type SettingValues } from './settings.js';
 
 export { DEFAULT_MODEL } from './settings.js';
 
@@ -17,7 +17,17 @@ export interface Config {
     apiUrl: string | undefined;
     registerCommands: boolean;
     adminUserIds: readonly string[];
+    /** The gateway shards this process runs (SHARD_COUNT, SHARD_IDS); undefined: every shard, as Discord recommends. */
+    shards: { count: number; ids: readonly number[] } | undefined;
   };
+  /** PostgreSQL shared by every process (DATABASE_URL); undefined: SQLite in DATA_DIR, this process only. */
+  database:
+    | {
+        url: string;
+        /** The URL with its password masked, for messages and logs. */
+        shownUrl: string;
+      }
+    | undefined;
   corpusPath: string;
   /** Articles may be fetched from loopback, private and link-local addresses (ALLOW_PRIVATE_URLS). */
   allowPrivateUrls: boolean;
@@ -97,12 +107,27 @@ function isDirectory(candidate: string): boolean {
   return existsSync(candidate) && statSync(candidate).isDirectory();
 }
 
+/** SHARD_IDS means nothing without SHARD_COUNT, and every id must be below it. */
+function shardProblems(values: SettingValues): string[] {
+  const ids = values.SHARD_IDS;
+  if (ids === undefined) return [];
+  if (values.SHARD_COUNT === undefined)
+    return ['SHARD_IDS: needs SHARD_COUNT, the number of shards of the whole deployment (e.g. SHARD_COUNT=2)'];
+  const beyond = ids.filter((id) => id >= values.SHARD_COUNT!);
+  return beyond.length === 0
+    ? []
+    : [
+        `SHARD_IDS: shard ${beyond.join(', ')} is not below SHARD_COUNT=${values.SHARD_COUNT} (shards are numbered from 0 to ${values.SHARD_COUNT - 1})`,
+      ];
+}
+
 /**
  * Parses settings from an environment-like object. Pure: it never reads
  * `process.env` itself, so tests pass exactly what they mean.
  */
 export function parseConfig(env: Environment, cwd = process.cwd()): Config {
   const { values, problems } = readSettings(env);
+  if (problems.length === 0) problems.push(...shardProblems(values));
   if (problems.length > 0) throw new ConfigError(problems);
   const resolve = (value: string) =>
     path.resolve(cwd, value.startsWith('~') ? value.replace(/^~/, env.HOME ?? '~') : value);
@@ -117,7 +142,17 @@ export function parseConfig(env: Environment, cwd = process.cwd()): Config {
       apiUrl: values.DISCORD_API_URL?.replace(/\/+$/, ''),
       registerCommands: values.REGISTER_COMMANDS,
       adminUserIds: values.ADMIN_USER_IDS ?? [],
+      shards:
+        values.SHARD_COUNT === undefined
+          ? undefined
+          : {
+              count: values.SHARD_COUNT,
+              ids: values.SHARD_IDS ?? Array.from({ length: values.SHARD_COUNT }, (_, id) => id),
+            },
     },
+    database: values.DATABASE_URL
+      ? { url: values.DATABASE_URL, shownUrl: maskPassword(values.DATABASE_URL) }
+      : undefined,
     corpusPath: resolve(values.CORPUS_PATH),
     allowPrivateUrls: values.ALLOW_PRIVATE_URLS,
     indexDir: resolve(values.INDEX_DIR),

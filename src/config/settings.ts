@@ -1,4 +1,16 @@
 import { z } from 'zod';
+import {
+  booleanText,
+  databaseUrl,
+  fraction,
+  integer,
+  maskPassword,
+  shardIds,
+  snowflake,
+  userIds,
+} from './value-schemas.js';
+
+export { maskPassword } from './value-schemas.js';
 
 /**
  * Every setting the program reads, in one table: its variable, its default,
@@ -21,6 +33,8 @@ export interface Setting {
   /** An empty value is a value (a prefix may be empty on purpose), not "use the default". */
   emptyIsValue?: boolean;
   schema: z.ZodTypeAny;
+  /** How a value is shown in a problem, when it holds a secret (a URL's password). */
+  shown?: (given: string) => string;
 }
 
 export const SETTING_GROUPS = [
@@ -32,44 +46,11 @@ export const SETTING_GROUPS = [
   'Question log',
   'Logs',
   'Monitoring',
+  'Scaling',
 ] as const;
 export type SettingGroup = (typeof SETTING_GROUPS)[number];
 
 export const DEFAULT_MODEL = 'Xenova/multilingual-e5-small';
-
-const snowflake = /^\d{17,20}$/;
-
-const booleanText = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine((value) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(value), {
-    message: 'expected true or false',
-  })
-  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
-
-function integer(min: number, max: number) {
-  return z
-    .string()
-    .trim()
-    .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().int().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`));
-}
-
-const fraction = z
-  .string()
-  .trim()
-  .regex(/^-?\d+(\.\d+)?$/, 'expected a number between 0 and 1, e.g. 0.82')
-  .transform(Number)
-  .pipe(z.number().min(0, 'expected at least 0').max(1, 'expected at most 1'));
-
-const userIds = z
-  .string()
-  .transform((value) => value.split(/[\s,]+/).filter(Boolean))
-  .refine((ids) => ids.every((id) => snowflake.test(id)), {
-    message: 'expected a comma-separated list of user ids (17–20 digit numbers)',
-  });
 
 export const SETTINGS = {
   DISCORD_TOKEN: {
@@ -325,6 +306,40 @@ export const SETTINGS = {
     comment: ['The address METRICS_PORT listens on: loopback only unless you say otherwise (0.0.0.0: all).'],
     schema: z.string().trim().min(1, 'expected a host name or an IP address'),
   },
+  SHARD_COUNT: {
+    group: 'Scaling',
+    defaultLabel: "Discord's recommendation",
+    summary:
+      'how many gateway shards the whole bot runs, across every process; see [scaling](docs/scaling.md#several-shards-in-one-process)',
+    comment: [
+      'The number of gateway shards of the whole deployment (Discord requires sharding from 2,500 servers).',
+      'Unset: one process runs every shard Discord recommends. Set alone: this process runs all of them.',
+    ],
+    schema: integer(1, 65535),
+  },
+  SHARD_IDS: {
+    group: 'Scaling',
+    defaultLabel: 'every shard',
+    summary:
+      'the shards this process runs, e.g. `0-3` or `0,2` (needs `SHARD_COUNT`); the process running shard 0 registers the commands',
+    comment: [
+      'The shards this process runs: ids and ranges such as 0-3 or 0,2, each below SHARD_COUNT.',
+      'Only the process that runs shard 0 registers the slash commands.',
+    ],
+    schema: shardIds,
+  },
+  DATABASE_URL: {
+    group: 'Scaling',
+    defaultLabel: '— (SQLite in `DATA_DIR`)',
+    summary:
+      'share the question log, votes, the askers’ key and the rate limits in PostgreSQL, e.g. `postgres://bot:secret@db:5432/bot`; see [scaling](docs/scaling.md#several-machines-sharing-postgresql)',
+    comment: [
+      'A PostgreSQL URL (postgres://user:password@host:5432/database): the question log, votes, the key',
+      'that hashes user ids and the rate limits are kept there, shared by every process. Unset: SQLite in DATA_DIR.',
+    ],
+    schema: databaseUrl,
+    shown: maskPassword,
+  },
 } satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -355,7 +370,11 @@ export function readSettings(env: Environment): { values: SettingValues; problem
     const parsed = setting.schema.safeParse(raw);
     if (parsed.success) values[name] = parsed.data;
     else
-      problems.push(...parsed.error.issues.map((issue) => `${name}=${JSON.stringify(given ?? '')}: ${issue.message}`));
+      problems.push(
+        ...parsed.error.issues.map(
+          (issue) => `${name}=${JSON.stringify(setting.shown?.(given ?? '') ?? given ?? '')}: ${issue.message}`,
+        ),
+      );
   }
   return { values: values as SettingValues, problems };
 }

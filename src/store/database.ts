@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { QuestionLogError } from './errors.js';
@@ -33,6 +33,8 @@ export function openDatabase(dataDir: string, options: { migrateUpTo?: number } 
   let db: Database.Database;
   try {
     mkdirSync(dataDir, { recursive: true });
+    // Created readable by its owner only: SQLite gives its -wal and -shm files the database file's permissions.
+    closeSync(openSync(file, 'a', 0o600));
     db = new Database(file);
   } catch (error) {
     throw new QuestionLogError(

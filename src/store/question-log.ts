@@ -2,52 +2,26 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { hashAsker, loadOrCreateAskerKey } from './asker-key.js';
 import { openDatabase, type Database } from './database.js';
-import type { Installation } from './installation.js';
+import {
+  DAY_MS,
+  HOUR_MS,
+  questionRow,
+  type QuestionRecord,
+  type QuestionStore,
+  type Vote,
+  type VoteOutcome,
+  type WriteCounts,
+} from './question-store.js';
 import { readStats, type StatsReport } from './stats.js';
 
-/** What became of a question that was asked. */
-export type AnswerOutcome = 'answered' | 'partial' | 'declined';
-
-/** Where a question came from. */
-export type QuestionSource = 'slash' | 'dm' | 'mention' | 'context-menu';
+export type { AnswerOutcome, QuestionRecord, QuestionSource, Vote, VoteOutcome } from './question-store.js';
 export type { Installation } from './installation.js';
 
-/** One answered or declined question, as the bot hands it over (the user id is hashed here, never stored). */
-export interface QuestionRecord {
-  /** The id the bot gave the answer before replying (buttons carry it). */
-  answerId: string;
-  /** When the question arrived, in ms since the epoch. */
-  askedAt: number;
-  source: QuestionSource;
-  /** Where it was asked, through whose installation; unknown for a record made without one. */
-  installation?: Installation;
-  /** The server, or null outside servers (DMs). */
-  guildId: string | null;
-  userId: string;
-  /** The language the bot answered in. */
-  language: string;
-  question: string;
-  /** answered, partial (quoted under a caveat naming what the article lacks) or declined. */
-  outcome: AnswerOutcome;
-  /** The question's words a partial answer found missing from the article (kept only where the text is). */
-  missing: readonly string[];
-  /** The paragraphs quoted, best first, with their relevance. */
-  quoted: ReadonlyArray<{ passageId: string; score: number }>;
-  /** From the question's arrival to the reply being sent. */
-  latencyMs: number;
+/** SQLite's errors about one row's values (a CHECK, NOT NULL or type), not about the database. */
+function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG)/.test(code);
 }
-
-export interface Vote {
-  answerId: string;
-  userId: string;
-  value: 1 | -1;
-}
-
-/**
- * recorded: a first vote; changed: it replaced the user's other vote;
- * unchanged: the same vote again; failed: it could not be stored (logged).
- */
-export type VoteOutcome = 'recorded' | 'changed' | 'unchanged' | 'failed';
 
 export interface QuestionLogOptions {
   dataDir: string;
@@ -63,16 +37,14 @@ export interface QuestionLogOptions {
   purgeIntervalMs?: number;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
-
 /**
- * The owner's record of what people ask: questions, what they were answered,
- * and feedback votes, in SQLite. Questions are written after the reply, in
- * one transaction per turn of the event loop, so a write never delays an
- * answer; a write that fails is logged and dropped, never thrown at a caller.
+ * The question log in SQLite, in DATA_DIR: the default backend of
+ * {@link QuestionStore}. Questions are written after the reply, in one
+ * transaction per turn of the event loop, each row in a savepoint of its own:
+ * a row the database refuses is logged and counted, and the rest of the batch
+ * is written. Nothing is thrown at a caller.
  */
-export class QuestionLog {
+export class QuestionLog implements QuestionStore {
   private readonly db: Database;
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -81,7 +53,10 @@ export class QuestionLog {
   private flushTimer: NodeJS.Immediate | undefined;
   private readonly purgeTimer: NodeJS.Timeout;
   private closed = false;
+  readonly counts: WriteCounts = { written: 0, refused: 0, overflowed: 0, buffered: 0 };
   private readonly insertQuestion;
+  /** One question in a savepoint of the batch's transaction (better-sqlite3 nests a transaction so). */
+  private readonly writeOne;
   private readonly insertQuoted;
   private readonly insertMissing;
   private readonly findVote;
@@ -101,9 +76,10 @@ export class QuestionLog {
       throw error;
     }
     this.insertQuestion = db.prepare(
-      // An answer id already logged (ids are random: practically never) keeps its first row rather than failing the batch.
-      `INSERT OR IGNORE INTO questions (answer_id, asked_at, source, guild_id, asker, language, question, answered, outcome, latency_ms, installation)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      // An answer id already logged (ids are random: practically never) keeps its first row rather than failing the
+      // batch. Not OR IGNORE: that would also drop a row its CHECKs refuse, silently.
+      `INSERT INTO questions (answer_id, asked_at, source, guild_id, asker, language, question, answered, outcome, latency_ms, installation)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (answer_id) DO NOTHING`,
     );
     this.insertMissing = db.prepare('INSERT OR IGNORE INTO missing_words (question_id, word) VALUES (?, ?)');
     this.insertQuoted = db.prepare(
@@ -116,10 +92,14 @@ export class QuestionLog {
       `INSERT INTO votes (answer_id, asker, value, voted_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (answer_id, asker) DO UPDATE SET value = excluded.value, voted_at = excluded.voted_at`,
     );
-    this.purge();
-    this.purgeTimer = setInterval(() => this.purge(), options.purgeIntervalMs ?? HOUR_MS);
+    this.writeOne = db.transaction((record: QuestionRecord) => this.write(record));
+    this.purgeNow();
+    this.purgeTimer = setInterval(() => this.purgeNow(), options.purgeIntervalMs ?? HOUR_MS);
     this.purgeTimer.unref();
   }
+
+  /** SQLite is opened and migrated by {@link QuestionLog.open}: nothing is left to do. */
+  async start(): Promise<void> {}
 
   /** Opens the log in `dataDir`, creating it, migrating its schema and making the hashing key as needed. */
   static open(options: QuestionLogOptions): QuestionLog {
@@ -142,45 +122,63 @@ export class QuestionLog {
       return;
     }
     this.pending.push(record);
-    this.flushTimer ??= setImmediate(() => this.flush());
+    this.flushTimer ??= setImmediate(() => this.flushNow());
   }
 
-  /** Writes the queued questions now, in one transaction. Never throws: a failure is logged and the batch dropped. */
-  flush(): void {
+  /**
+   * Writes the queued questions now, in one transaction (synchronously: done
+   * when this returns). Never throws: a row refused is logged and counted, a
+   * batch that cannot be written at all is logged and dropped.
+   */
+  async flush(): Promise<void> {
+    this.flushNow();
+  }
+
+  private flushNow(): void {
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushTimer = undefined;
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
+    let written = 0;
+    let refused = 0;
     try {
       this.db.transaction(() => {
-        for (const record of batch) this.write(record);
+        for (const record of batch) {
+          try {
+            this.writeOne(record);
+            written += 1;
+          } catch (error) {
+            // A row the schema refuses loses only itself; a database that cannot write (busy, full) fails the batch.
+            if (!isRowError(error)) throw error;
+            refused += 1;
+            this.logger.error({ err: error, answerId: record.answerId }, 'the question log refused a question');
+          }
+        }
       })();
+      this.counts.written += written;
+      this.counts.refused += refused;
     } catch (error) {
       this.logger.error({ err: error, dropped: batch.length }, 'could not write to the question log');
     }
   }
 
   private write(record: QuestionRecord): void {
-    const { keepQuestions, keepDmText } = this.options;
-    const inServer = record.guildId !== null;
-    const keepText = keepQuestions && (inServer || keepDmText);
+    const row = questionRow(record, this.options, this.key);
     const { changes, lastInsertRowid } = this.insertQuestion.run(
-      record.answerId,
-      Math.round(record.askedAt),
-      record.source,
-      keepQuestions ? record.guildId : null,
-      keepQuestions ? hashAsker(this.key, record.userId) : null,
-      record.language,
-      keepText ? record.question : null,
-      // `answered`: passages were quoted (a partial answer quotes them too); `outcome` tells the two apart.
-      record.outcome === 'declined' ? 0 : 1,
-      record.outcome,
-      Math.max(0, Math.round(record.latencyMs)),
-      record.installation ?? null,
+      row.answerId,
+      row.askedAt,
+      row.source,
+      row.guildId,
+      row.asker,
+      row.language,
+      row.question,
+      row.answered,
+      row.outcome,
+      row.latencyMs,
+      row.installation,
     );
     if (changes === 0) return;
-    // The missing words are words of the question: kept where its text is.
-    if (keepText) for (const word of new Set(record.missing)) this.insertMissing.run(lastInsertRowid, word);
+    for (const word of row.missing) this.insertMissing.run(lastInsertRowid, word);
     record.quoted.forEach((quoted, index) =>
       this.insertQuoted.run(lastInsertRowid, index + 1, quoted.passageId, quoted.score),
     );
@@ -188,11 +186,11 @@ export class QuestionLog {
 
   /**
    * Records a user's 👍 (1) or 👎 (-1) on an answer: one vote per user and
-   * answer, a new one replacing the old. Synchronous and quick (one indexed
-   * upsert). Never throws: when the database fails it logs the error and
-   * returns 'unchanged', since nothing was stored.
+   * answer, a new one replacing the old. Quick (one indexed upsert, done when
+   * this returns). Never throws: when the database fails it logs the error and
+   * returns 'failed', since nothing was stored.
    */
-  recordVote(vote: Vote): VoteOutcome {
+  async recordVote(vote: Vote): Promise<VoteOutcome> {
     try {
       const asker = hashAsker(this.key, vote.userId);
       return this.db.transaction((): VoteOutcome => {
@@ -208,13 +206,17 @@ export class QuestionLog {
   }
 
   /** The report over the last `days` days (queued questions included). */
-  report(days: number): StatsReport {
-    this.flush();
+  async report(days: number): Promise<StatsReport> {
+    this.flushNow();
     return readStats(this.db, { days, now: this.now() });
   }
 
   /** Deletes questions (with their quoted paragraphs) and votes older than the retention period. */
-  purge(): void {
+  async purge(): Promise<void> {
+    this.purgeNow();
+  }
+
+  private purgeNow(): void {
     const before = this.now() - this.options.retentionDays * DAY_MS;
     try {
       const questions = this.db.prepare('DELETE FROM questions WHERE asked_at < ?').run(before).changes;
@@ -226,10 +228,15 @@ export class QuestionLog {
     }
   }
 
-  /** Writes what is queued and closes the database. Idempotent. */
-  close(): void {
+  /** Writes what is queued and closes the database (done when this returns). Idempotent. */
+  async close(): Promise<void> {
+    this.closeNow();
+  }
+
+  /** {@link close}, for callers that cannot await (tests of SQLite's files, the crash test's writer). */
+  closeNow(): void {
     if (this.closed) return;
-    this.flush();
+    this.flushNow();
     this.closed = true;
     clearInterval(this.purgeTimer);
     this.db.close();

@@ -44,7 +44,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await running?.bot.stop();
-  questionLog?.close();
+  await questionLog?.close();
   await fake?.close();
   await removeTempDirs();
 });
@@ -209,7 +209,7 @@ describe('given questions from each place', () => {
       name: 'stats',
       memberPermissions: MANAGE_GUILD_PERMISSIONS,
     }).done;
-    const report = questionLog.report(1);
+    const report = await questionLog.report(1);
     expect(report.byInstallation.server).toBeGreaterThanOrEqual(1);
     expect(report.byInstallation['user-in-server']).toBeGreaterThanOrEqual(2);
     expect(report.byInstallation['private-channel']).toBeGreaterThanOrEqual(1);

@@ -49,9 +49,9 @@ beforeAll(async () => {
   ask('a2', 1, true, '博通怎么了');
   ask('a3', 2, false, '苹果公司怎么看?');
   ask('a4', 12, false, '苹果公司怎么看?');
-  log.flush();
-  log.recordVote({ answerId: 'a1', userId: '314159265358979323', value: -1 });
-  log.close();
+  await log.flush();
+  await log.recordVote({ answerId: 'a1', userId: '314159265358979323', value: -1 });
+  await log.close();
 });
 
 afterAll(removeTempDirs);

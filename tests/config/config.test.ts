@@ -74,3 +74,57 @@ describe('given a bad value', () => {
     expect(() => parseConfig({ [variable]: value })).toThrow(message);
   });
 });
+
+describe('given the shard settings', () => {
+  it('then unset, the process runs every shard Discord recommends', () => {
+    expect(parseConfig({}).discord.shards).toBeUndefined();
+  });
+
+  it('then SHARD_COUNT alone runs every shard of that many, and SHARD_IDS takes ids and ranges', () => {
+    expect(parseConfig({ SHARD_COUNT: '3' }).discord.shards).toEqual({ count: 3, ids: [0, 1, 2] });
+    expect(parseConfig({ SHARD_COUNT: '8', SHARD_IDS: '6, 0-2,4' }).discord.shards).toEqual({
+      count: 8,
+      ids: [0, 1, 2, 4, 6],
+    });
+  });
+
+  it('then a bad combination stops start-up naming the variable', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        parseConfig(env);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ SHARD_IDS: '0' })).toEqual([
+      'SHARD_IDS: needs SHARD_COUNT, the number of shards of the whole deployment (e.g. SHARD_COUNT=2)',
+    ]);
+    expect(problems({ SHARD_COUNT: '2', SHARD_IDS: '1-3' })).toEqual([
+      'SHARD_IDS: shard 2, 3 is not below SHARD_COUNT=2 (shards are numbered from 0 to 1)',
+    ]);
+    expect(problems({ SHARD_COUNT: '2', SHARD_IDS: ' , ' })).toEqual([
+      'SHARD_IDS=" , ": expected at least one shard id, e.g. 0 or 0-3',
+    ]);
+    expect(problems({ SHARD_COUNT: '2', SHARD_IDS: '3-1' })).toEqual([
+      'SHARD_IDS="3-1": expected shard ids or ranges such as 0-3 or 0,2 (not "3-1")',
+    ]);
+    expect(problems({ SHARD_COUNT: '0' })).toEqual(['SHARD_COUNT="0": expected at least 1']);
+  });
+});
+
+describe('given DATABASE_URL', () => {
+  it('then it is kept, with a copy whose password is masked for messages', () => {
+    expect(parseConfig({ DATABASE_URL: 'postgres://bot:s3cret@db.example:5432/bot' }).database).toEqual({
+      url: 'postgres://bot:s3cret@db.example:5432/bot',
+      shownUrl: 'postgres://bot:***@db.example:5432/bot',
+    });
+    expect(parseConfig({}).database).toBeUndefined();
+  });
+
+  it('then a URL that is not PostgreSQL’s stops start-up, without repeating the password', () => {
+    expect(() => parseConfig({ DATABASE_URL: 'mysql://bot:s3cret@db.example/bot' })).toThrow(
+      'DATABASE_URL="mysql://bot:***@db.example/bot": expected a URL such as postgres://bot:password@db.example:5432/bot',
+    );
+  });
+});

@@ -42,9 +42,9 @@ describe('given a process killed with SIGKILL while it writes to the question lo
 
     const reopened = QuestionLog.open({ dataDir, keepQuestions: true, keepDmText: false, retentionDays: 30 });
     try {
-      expect(reopened.report(1).questions).toBeGreaterThanOrEqual(reported);
+      expect((await reopened.report(1)).questions).toBeGreaterThanOrEqual(reported);
     } finally {
-      reopened.close();
+      await reopened.close();
     }
   }, 60_000);
 });

@@ -45,7 +45,7 @@ describe('given a question log written by the first schema (questions, no votes)
       for (const version of [2, 3, 4])
         expect(captured.lines()).toContainEqual(expect.objectContaining({ msg: 'migrated the question log', version }));
       // A question logged before answers had three outcomes keeps its own: answered.
-      expect(upgraded.report(7)).toMatchObject({
+      expect(await upgraded.report(7)).toMatchObject({
         questions: 1,
         answered: 1,
         partial: 0,
@@ -53,16 +53,16 @@ describe('given a question log written by the first schema (questions, no votes)
         // Where it was asked was not recorded then: it counts in no place.
         byInstallation: { server: 0, 'user-in-server': 0, 'bot-dm': 0, 'private-channel': 0 },
       });
-      expect(upgraded.recordVote({ answerId: 'before-upgrade', userId: '314159265358979323', value: -1 })).toBe(
+      expect(await upgraded.recordVote({ answerId: 'before-upgrade', userId: '314159265358979323', value: -1 })).toBe(
         'recorded',
       );
-      expect(upgraded.report(7).mostDownVoted).toEqual([{ passageId: 'article.txt#9', down: 1, up: 0 }]);
+      expect((await upgraded.report(7)).mostDownVoted).toEqual([{ passageId: 'article.txt#9', down: 1, up: 0 }]);
     } finally {
-      upgraded.close();
+      await upgraded.close();
     }
 
     const again = capturingLogger('info');
-    QuestionLog.open({ dataDir, ...SETTINGS, logger: again.logger }).close();
+    QuestionLog.open({ dataDir, ...SETTINGS, logger: again.logger }).closeNow();
     expect(again.lines().filter((line) => line.msg === 'migrated the question log')).toEqual([]);
   });
 });
@@ -70,7 +70,7 @@ describe('given a question log written by the first schema (questions, no votes)
 describe('given a question log from a newer version of the bot', () => {
   it('then start-up stops with a message that says so and what to do, and leaves the file as it was', async () => {
     const dataDir = await tempDir('data-');
-    QuestionLog.open({ dataDir, ...SETTINGS }).close();
+    QuestionLog.open({ dataDir, ...SETTINGS }).closeNow();
     const db = new Database(path.join(dataDir, DATABASE_FILE));
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
@@ -97,7 +97,7 @@ describe('given files in DATA_DIR that are not what they should be', () => {
 
   it('then a damaged key stops start-up, rather than hashing askers with another key unnoticed', async () => {
     const dataDir = await tempDir('data-');
-    QuestionLog.open({ dataDir, ...SETTINGS }).close();
+    QuestionLog.open({ dataDir, ...SETTINGS }).closeNow();
     const keyFile = path.join(dataDir, ASKER_KEY_FILE);
     await writeFile(keyFile, (await readFile(keyFile, 'utf8')).slice(0, 20));
     expect(() => QuestionLog.open({ dataDir, ...SETTINGS })).toThrow(/^The key file .+ is damaged/);

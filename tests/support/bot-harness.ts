@@ -4,7 +4,7 @@ import type { Config } from '../../src/config/config.js';
 import type { Logger } from '../../src/logger.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import { createBot, type Bot } from '../../src/bot/bot.js';
-import type { QuestionLog } from '../../src/store/question-log.js';
+import type { QuestionStore } from '../../src/store/question-store.js';
 import type { FakeDiscord, JsonObject } from './fake-discord.js';
 import { capturingLogger, copyOfCorpus, tempDir, testConfig, type CapturedLogger } from './fixtures.js';
 
@@ -37,7 +37,7 @@ export interface StartBotOptions {
   /** The captured log's level (default info). */
   logLevel?: string;
   /** The question log, to read what was recorded; by default one in a temporary DATA_DIR. */
-  questionLog?: QuestionLog;
+  questionLog?: QuestionStore;
   /** An index directory to reuse (a restart); a fresh one by default. */
   indexDir?: string;
 }

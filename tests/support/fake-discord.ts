@@ -16,6 +16,7 @@
  */
 export { FakeDiscord, noIdentifyThrottle, startFakeDiscord } from './fake-discord/fake.js';
 export { snowflake, snowflakeTime } from './fake-discord/snowflake.js';
+export { shardOf } from './fake-discord/world.js';
 export { computePings } from './fake-discord/validation.js';
 export type {
   AttachmentInput,

@@ -24,6 +24,6 @@ for (;;) {
       latencyMs: committed % 500,
     });
   }
-  log.flush();
+  await log.flush();
   process.stdout.write(`committed ${committed}\n`);
 }

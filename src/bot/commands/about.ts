@@ -7,7 +7,7 @@ import { EMBED_COLORS } from '../embed-colors.js';
 import { t, type Language } from '../i18n.js';
 import { bulletList, fitEscaped } from '../markdown.js';
 import { respond } from '../replies.js';
-import type { QuestionLog } from '../../store/question-log.js';
+import type { QuestionStore } from '../../store/question-store.js';
 import { commandBuilder, type SlashCommand } from './command.js';
 
 export interface AboutFormatOptions {
@@ -16,7 +16,9 @@ export interface AboutFormatOptions {
   /** The dense bar in force, and where it came from. */
   bar: BarInForce;
   /** What the question log keeps, as the privacy settings say. */
-  kept: QuestionLog['keeps'];
+  kept: QuestionStore['keeps'];
+  /** The gateway shards this process runs, when SHARD_COUNT is set. */
+  shards?: { count: number; ids: readonly number[] } | undefined;
 }
 
 /** A model directory is shown by its name: the server's file paths are nobody's business. */
@@ -38,7 +40,7 @@ function describeBar(bar: BarInForce, language: Language): string {
 }
 
 /** What the question log keeps and for how long, in the asker's language (docs/operations.md#privacy). */
-export function describeKept(kept: QuestionLog['keeps'], language: Language): string {
+export function describeKept(kept: QuestionStore['keeps'], language: Language): string {
   return [
     t(language, kept.questions ? 'aboutKeptQuestions' : 'aboutKeptCountsOnly'),
     ...(kept.questions ? [t(language, kept.dmText ? 'aboutKeptDmText' : 'aboutKeptNoDmText')] : []),
@@ -100,6 +102,18 @@ export function formatAbout(manifest: Manifest, options: AboutFormatOptions): Re
   };
   const documentList = documentLines(manifest.corpus.documents);
   if (documentList) embed.fields!.push({ name: t(language, 'aboutDocuments'), value: documentList, inline: false });
+  if (options.shards) {
+    const ids = options.shards.ids.join(', ');
+    embed.fields!.push({
+      name: t(language, 'aboutShards'),
+      value: fitEscaped(
+        t(language, 'aboutShardsValue', { ids, count: options.shards.count }),
+        DISCORD_LIMITS.fieldValue,
+        (escaped) => escaped,
+      ),
+      inline: false,
+    });
+  }
   const sectionList = bulletList(sections, DISCORD_LIMITS.fieldValue);
   if (sectionList) embed.fields!.push({ name: t(language, 'aboutSections'), value: sectionList, inline: false });
   embed.fields!.push({
@@ -125,6 +139,7 @@ export const about: SlashCommand = {
           isRebuilding: knowledgeBase.isRebuilding,
           bar: knowledgeBase.bar,
           kept: context.questionLog.keeps,
+          shards: context.config.discord.shards,
         });
       },
       { ephemeral: true, deferNow: context.knowledge.current === undefined },

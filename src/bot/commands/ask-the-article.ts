@@ -23,7 +23,7 @@ export const askTheArticle: MessageCommand = {
       .toJSON(),
 
   async execute(interaction, context) {
-    const admission = context.questionLimiter.take(interaction.user.id);
+    const admission = await context.questionLimiter.take(interaction.user.id);
     if (!admission.allowed) throw tooManyQuestions(admission, context.questionLimiter);
     const text = interaction.targetMessage.content.trim();
     if (!text) throw new UserFacingError('messageHasNoText');

@@ -33,7 +33,7 @@ export const ask: SlashCommand = {
   async execute(interaction, context) {
     const receivedAt = Date.now();
     // Every question counts against the asker's rate limit, a refused one (empty, too long) included: each costs a reply.
-    const admission = context.questionLimiter.take(interaction.user.id);
+    const admission = await context.questionLimiter.take(interaction.user.id);
     if (!admission.allowed) throw tooManyQuestions(admission, context.questionLimiter);
     // Checked here too: Discord enforces max_length only for clients that respect the registered definition.
     const question = validQuestion(

@@ -34,7 +34,7 @@ export const stats: SlashCommand = {
     if (!isBotAdmin(interaction, context.config)) throw new UserFacingError('adminOnly');
     const days = interaction.options.getInteger('days') ?? DEFAULT_DAYS;
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const report = context.questionLog.report(days);
+    const report = await context.questionLog.report(days);
 
     let chart: Buffer | undefined;
     if (report.questions > 0) {

@@ -52,7 +52,7 @@ async function vote(
 ) {
   const { language } = context;
   // The question log never throws for a storage failure: it logs it and says so.
-  const outcome = context.questionLog.recordVote({ answerId, userId: interaction.user.id, value });
+  const outcome = await context.questionLog.recordVote({ answerId, userId: interaction.user.id, value });
   const text =
     outcome === 'failed'
       ? t(language, 'voteUnavailable')
@@ -86,7 +86,7 @@ async function share(interaction: MessageComponentInteraction, context: CommandC
 
 /** Asks an example question for whoever clicked it, privately, with the usual buttons. */
 async function askExample(interaction: MessageComponentInteraction, topic: string, context: CommandContext) {
-  const admission = context.questionLimiter.take(interaction.user.id);
+  const admission = await context.questionLimiter.take(interaction.user.id);
   if (!admission.allowed) throw tooManyQuestions(admission, context.questionLimiter);
   const question = exampleQuestion(topic, context.language);
   // An example question is asked as a slash command would ask it.

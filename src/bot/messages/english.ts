@@ -50,6 +50,8 @@ export const english = {
   aboutBar: 'Relevance bar',
   aboutBarCalibrated: '{bar}, calibrated for this model on {probes} off-topic questions',
   aboutBarMinScore: '{bar}, set by MIN_SCORE',
+  aboutShards: 'Shards of this process',
+  aboutShardsValue: '{ids} of {count}',
   aboutKeptHeading: 'What is kept',
   aboutKeptQuestions:
     'For the bot’s owner, each question is logged: when, how and where it was asked (command, DM, mention; server, DM or group DM), the server, ' +

@@ -43,6 +43,8 @@ export const simplified: Record<MessageKey, string> = {
   aboutBar: '相关度门槛',
   aboutBarCalibrated: '{bar},用 {probes} 个无关问题为这个模型校准',
   aboutBarMinScore: '{bar},由 MIN_SCORE 设定',
+  aboutShards: '本进程的分片',
+  aboutShardsValue: '{ids}(共 {count} 个)',
   aboutKeptHeading: '保留哪些数据',
   aboutKeptQuestions:
     '为机器人的管理者,每个问题都会被记录:时间、提问方式和地点(命令、私信、提及;服务器、私信或群组私信)、服务器、语言、问题本身、是否得到回答、' +

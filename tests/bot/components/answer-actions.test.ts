@@ -118,7 +118,7 @@ describe('given an answer to /ask', () => {
     expect(again.content).toBe('You had already voted that way on this answer.');
     expect(changed.content).toBe('Your vote on this answer is changed.');
     // One person's three clicks leave one vote: the last.
-    expect(questionLog.report(1).votes).toEqual({ up: 0, down: 1 });
+    expect((await questionLog.report(1)).votes).toEqual({ up: 0, down: 1 });
     expect([first, again, changed].map((state) => state.responseType)).toEqual([4, 4, 4]);
   });
 });

@@ -11,6 +11,7 @@ import { QuestionLog } from '../../../src/store/question-log.js';
 import { errorLines, HEARTBEAT_MS, startBot } from '../../support/bot-harness.js';
 import { FakeDiscord } from '../../support/fake-discord.js';
 import { copyOfCorpus, makeTinyModel, removeTempDirs, tempDir, testConfig } from '../../support/fixtures.js';
+import { freeLoopbackPort } from '../../support/postgres.js';
 import { runScript, STACK_FRAME } from '../../support/processes.js';
 import { KNOWN_ANSWERS, quotedParagraphs, shared } from '../../support/reliability.js';
 
@@ -147,7 +148,7 @@ describe('given a corpus or a model the bot cannot use, `npm start`', () => {
 describe('given a question log written by a newer version of the bot, `npm start`', () => {
   it('then stops with exit code 1, saying so and what to do, without a stack trace and without touching the file', async () => {
     const dataDir = await tempDir('data-');
-    QuestionLog.open({ dataDir, keepQuestions: true, keepDmText: false, retentionDays: 30 }).close();
+    QuestionLog.open({ dataDir, keepQuestions: true, keepDmText: false, retentionDays: 30 }).closeNow();
     const file = path.join(dataDir, DATABASE_FILE);
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
@@ -172,5 +173,29 @@ describe('given a question log written by a newer version of the bot, `npm start
     const reopened = new Database(file, { readonly: true });
     expect(reopened.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
     reopened.close();
+  }, 60_000);
+});
+
+describe('given DATABASE_URL pointing where no PostgreSQL answers, `npm start`', () => {
+  it('then stops with exit code 1 and a message naming DATABASE_URL, its password masked, before connecting to Discord', async () => {
+    const identifiesBefore = fake.identifyCount;
+    const main = await runScript('src/bot/main.ts', [], {
+      DISCORD_TOKEN: fake.token,
+      DISCORD_API_URL: fake.apiUrl,
+      EMBEDDING_MODEL: modelDir,
+      CORPUS_PATH: corpusPath,
+      INDEX_DIR: await tempDir('index-'),
+      DATABASE_URL: `postgres://bot:pg-s3cret@127.0.0.1:${await freeLoopbackPort()}/bot`,
+      LOG_FORMAT: 'json',
+    });
+    const exit = await main.exited;
+
+    expect(exit.code, main.stderr()).toBe(1);
+    expect(main.stderr()).toMatch(
+      /The question log's database postgres:\/\/bot:\*\*\*@127\.0\.0\.1:\d+\/bot \(DATABASE_URL\) cannot be reached: .+\. Check DATABASE_URL and that PostgreSQL is running\./,
+    );
+    expect(main.stderr()).not.toContain('pg-s3cret');
+    expect(main.stderr()).not.toMatch(STACK_FRAME);
+    expect(fake.identifyCount).toBe(identifiesBefore);
   }, 60_000);
 });

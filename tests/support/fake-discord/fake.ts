@@ -45,6 +45,7 @@ function resolveOptions(options: FakeDiscordOptions): ResolvedOptions {
     token: options.token,
     botUsername: options.botUsername ?? 'FakeBot',
     guildName: options.guildName ?? 'Fake Guild',
+    guildCount: options.guildCount ?? 1,
     channelName: options.channelName ?? 'general',
     validateMessages: options.validateMessages ?? true,
     enforceMessageContentIntent: options.enforceMessageContentIntent ?? true,
@@ -151,6 +152,16 @@ export class FakeDiscord {
 
   get guildId(): string {
     return this.world.guildId;
+  }
+
+  /** Every guild the bot is in, the first (`guildId`) first. */
+  get guildIds(): string[] {
+    return this.world.guildIds;
+  }
+
+  /** A guild's text channel. */
+  textChannelIdOf(guildId: string): string {
+    return this.world.textChannelIdOf(guildId);
   }
 
   get textChannelId(): string {

@@ -10,7 +10,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { ChangeNotifier } from './changes.js';
 import type { RestServer } from './rest-server.js';
 import type { GatewayCloseRecord, GatewayStats, JsonObject, ResolvedOptions } from './types.js';
-import type { World } from './world.js';
+import { shardOf, type World } from './world.js';
 
 /** Dispatches kept per session for replay on RESUME. */
 const REPLAY_HISTORY = 1000;
@@ -27,6 +27,8 @@ interface GatewaySession {
   sequence: number;
   intents: number;
   token: string;
+  /** [shard id, shard count] as IDENTIFY gave it ([0, 1] without sharding). */
+  shard: [number, number];
   invalid: boolean;
   connection: GatewayConnection | null;
   /** Dispatches sent in this session (for resume replay). */
@@ -67,7 +69,8 @@ export class Gateway {
   private readonly socketServer: WebSocketServer;
   private readonly connections = new Set<GatewayConnection>();
   private readonly sessions = new Map<string, GatewaySession>();
-  private activeSession: GatewaySession | null = null;
+  /** The current session of each shard, by shard id: a guild's events go to its shard, DMs to shard 0. */
+  private readonly activeSessions = new Map<number, GatewaySession>();
   /** Dispatches waiting for a ready connection. */
   private pending: Array<{ event: string; data: JsonObject }> = [];
   private nextConnectionId = 1;
@@ -169,7 +172,7 @@ export class Gateway {
       }
       this.send(connection, { op: GatewayOpcodes.InvalidSession, d: resumable, s: null, t: null });
     }
-    if (!resumable && this.activeSession) this.activeSession.invalid = true;
+    if (!resumable) for (const session of this.activeSessions.values()) session.invalid = true;
   }
 
   /** Send op 1 (server-requested heartbeat). */
@@ -333,29 +336,39 @@ export class Gateway {
       this.closeConnection(connection, GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
       return;
     }
+    const shard: [number, number] = Array.isArray(identify.shard)
+      ? [Number(identify.shard[0]), Number(identify.shard[1])]
+      : [0, 1];
+    if (!(shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1])) {
+      this.closeConnection(connection, GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+      return;
+    }
     const session: GatewaySession = {
       id: randomBytes(16).toString('hex'),
       sequence: 0,
       intents: Number(identify.intents ?? 0),
       token: String(identify.token),
+      shard,
       invalid: false,
       connection,
       history: [],
     };
     this.sessions.set(session.id, session);
-    // A new IDENTIFY replaces the previous session: it can no longer be resumed.
-    if (this.activeSession && this.activeSession !== session) this.activeSession.invalid = true;
-    this.activeSession = session;
+    // A new IDENTIFY replaces the previous session of its shard: it can no longer be resumed.
+    const previous = this.activeSessions.get(shard[0]);
+    if (previous && previous !== session) previous.invalid = true;
+    this.activeSessions.set(shard[0], session);
     connection.session = session;
+    const guilds = this.world.guildIds.filter((guildId) => shardOf(guildId, shard[1]) === shard[0]);
     const ready = {
       v: 10,
       user_settings: {},
       user: this.world.botUser,
-      guilds: [{ id: this.world.guildId, unavailable: true }],
+      guilds: guilds.map((id) => ({ id, unavailable: true })),
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: this.resumeUrl,
-      shard: Array.isArray(identify.shard) ? identify.shard : [0, 1],
+      shard,
       application: { id: this.world.applicationId, flags: 0 },
       private_channels: [],
       relationships: [],
@@ -367,7 +380,8 @@ export class Gateway {
     };
     this.sendDispatch(connection, session, GatewayDispatchEvents.Ready, ready);
     if (session.intents & GatewayIntentBits.Guilds) {
-      this.sendDispatch(connection, session, GatewayDispatchEvents.GuildCreate, this.world.guild);
+      for (const guildId of guilds)
+        this.sendDispatch(connection, session, GatewayDispatchEvents.GuildCreate, this.world.guildObject(guildId));
     }
     connection.ready = true;
     this.flushPending();
@@ -394,7 +408,7 @@ export class Gateway {
     }
     session.connection = connection;
     connection.session = session;
-    this.activeSession = session;
+    this.activeSessions.set(session.shard[0], session);
     const lastSequence = Number(resume.seq ?? 0);
     for (const missed of session.history) {
       if (missed.sequence > lastSequence)
@@ -405,11 +419,16 @@ export class Gateway {
     this.flushPending();
   }
 
-  private readyTarget(): { connection: GatewayConnection; session: GatewaySession } | null {
-    const session = this.activeSession;
-    if (!session || session.invalid || !session.connection || !session.connection.ready || !session.connection.open)
-      return null;
-    return { connection: session.connection, session };
+  /** The ready session that carries an event about `guildId` (null: a DM, which goes to shard 0), if any. */
+  private readyTarget(guildId?: string | null): { connection: GatewayConnection; session: GatewaySession } | null {
+    const targets = [...this.activeSessions.values()].filter(
+      (session) => !session.invalid && session.connection?.ready === true && session.connection.open,
+    );
+    if (guildId === undefined) return targets[0] ? { connection: targets[0].connection!, session: targets[0] } : null;
+    const session = targets.find(
+      (candidate) => candidate.shard[0] === (guildId ? shardOf(guildId, candidate.shard[1]) : 0),
+    );
+    return session ? { connection: session.connection!, session } : null;
   }
 
   private flushPending(): void {
@@ -420,7 +439,7 @@ export class Gateway {
   }
 
   private deliver(event: string, data: JsonObject): void {
-    const target = this.readyTarget();
+    const target = this.readyTarget(typeof data.guild_id === 'string' ? data.guild_id : null);
     if (!target) {
       this.pending.push({ event, data });
       return;

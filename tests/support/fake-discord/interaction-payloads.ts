@@ -93,8 +93,8 @@ export function invocation(world: World, input: InvocationInput): Invocation {
       },
     };
   }
-  const channelId = input.channelId ?? world.textChannelId;
   const guildId = input.guildId ?? world.guildId;
+  const channelId = input.channelId ?? world.textChannelIdOf(guildId);
   return {
     id,
     token,

@@ -110,7 +110,7 @@ export class MessageStore {
     const dm = input.dm ?? false;
     const channelId = dm
       ? this.world.dmChannelId(author.id, input.channelId)
-      : (input.channelId ?? this.world.textChannelId);
+      : (input.channelId ?? this.world.textChannelIdOf(input.guildId ?? this.world.guildId));
     const guildId = dm ? null : (input.guildId ?? this.world.guildIdOf(channelId));
     const botId = this.world.botUser.id;
     let content = input.content;
@@ -348,8 +348,8 @@ export class MessageStore {
   }
 
   private channelObject(channelId: string): JsonObject {
-    if (channelId === this.world.textChannelId)
-      return { ...this.world.textChannel, last_message_id: this.lastMessageId(channelId) };
+    if (this.world.guildOfChannel(channelId) !== null)
+      return { ...this.world.textChannelObject(channelId), last_message_id: this.lastMessageId(channelId) };
     if (this.world.isDmChannel(channelId)) return this.world.dmChannelObject(channelId, this.lastMessageId(channelId));
     throw notFound(RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
   }

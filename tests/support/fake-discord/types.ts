@@ -14,6 +14,8 @@ export interface FakeDiscordOptions {
   token?: string;
   botUsername?: string;
   guildName?: string;
+  /** Guilds the bot is in (default 1). With n guilds, the i-th lands on shard i of n shards: (id >> 22) % n. */
+  guildCount?: number;
   channelName?: string;
   /** Validate outgoing message bodies against Discord's limits (2000 chars, embed limits, empty
    *  message) and answer 400 (code 50035 / 50006) like Discord. Default true. */

@@ -46,6 +46,17 @@ export interface UnseenChannel {
 
 const DAY_MS = 86_400_000;
 
+/** The gateway shard that carries a guild's events, as Discord routes them: (guild_id >> 22) % shard count. */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** A guild the fake serves beyond the first: its id and its text channel. */
+interface OtherGuild {
+  id: string;
+  textChannelId: string;
+}
+
 export class World {
   readonly botUser: JsonObject;
   readonly applicationId: string;
@@ -60,6 +71,8 @@ export class World {
   private readonly users = new Map<string, JsonObject>();
   private readonly dmChannelByUser = new Map<string, string>();
   private readonly dmRecipientByChannel = new Map<string, string>();
+  /** The guilds after the first (FakeDiscordOptions.guildCount), each with one text channel. */
+  private readonly otherGuilds: OtherGuild[] = [];
 
   constructor(private readonly options: ResolvedOptions) {
     this.applicationId = snowflake(Date.now() - DAY_MS * 30);
@@ -84,6 +97,17 @@ export class World {
     this.botRoleId = snowflake();
     this.textChannelId = snowflake();
     this.foreignGuildId = snowflake(Date.now() - DAY_MS * 10);
+    // Each next guild lands on the next shard of `guildCount` shards, so a test can give every shard a guild.
+    for (let index = 1; index < options.guildCount; index++) {
+      let created = Date.now() - DAY_MS * (20 - index);
+      let id = snowflake(created);
+      while (
+        shardOf(id, options.guildCount) !==
+        (shardOf(this.guildId, options.guildCount) + index) % options.guildCount
+      )
+        id = snowflake(++created);
+      this.otherGuilds.push({ id, textChannelId: snowflake() });
+    }
   }
 
   /** A fresh channel the bot cannot see: in {@link foreignGuildId}, or a group DM. */
@@ -105,7 +129,7 @@ export class World {
   guildIdOf(channelId: string): string | null {
     const unseen = this.unseenChannels.get(channelId);
     if (unseen) return unseen.guildId;
-    return this.isDmChannel(channelId) ? null : this.guildId;
+    return this.isDmChannel(channelId) ? null : (this.guildOfChannel(channelId) ?? this.guildId);
   }
 
   /**
@@ -119,6 +143,22 @@ export class World {
     const guild = /^\/guilds\/(\d+)/.exec(path)?.[1] ?? /^\/applications\/\d+\/guilds\/(\d+)/.exec(path)?.[1];
     if (guild === this.foreignGuildId) return `the bot is not a member of server ${guild}`;
     return undefined;
+  }
+
+  /** Every guild the bot is in, the first one first. */
+  get guildIds(): string[] {
+    return [this.guildId, ...this.otherGuilds.map((guild) => guild.id)];
+  }
+
+  /** A guild's text channel (the first guild's when `guildId` is not another guild's). */
+  textChannelIdOf(guildId: string): string {
+    return this.otherGuilds.find((guild) => guild.id === guildId)?.textChannelId ?? this.textChannelId;
+  }
+
+  /** The guild a text channel belongs to; null for DM channels and unknown ones. */
+  guildOfChannel(channelId: string): string | null {
+    if (channelId === this.textChannelId) return this.guildId;
+    return this.otherGuilds.find((guild) => guild.textChannelId === channelId)?.id ?? null;
   }
 
   /** Get or create a (non-bot) user. */
@@ -158,10 +198,15 @@ export class World {
   }
 
   get textChannel(): JsonObject {
+    return this.textChannelObject(this.textChannelId);
+  }
+
+  /** A guild text channel's object. */
+  textChannelObject(channelId: string): JsonObject {
     return {
-      id: this.textChannelId,
+      id: channelId,
       type: ChannelType.GuildText,
-      guild_id: this.guildId,
+      guild_id: this.guildOfChannel(channelId) ?? this.guildId,
       name: this.options.channelName,
       position: 0,
       permission_overwrites: [],
@@ -220,10 +265,15 @@ export class World {
     return member;
   }
 
-  /** The guild as GUILD_CREATE carries it (members, channels and the rest included). */
+  /** The first guild as GUILD_CREATE carries it (members, channels and the rest included). */
   get guild(): JsonObject {
+    return this.guildObject(this.guildId);
+  }
+
+  /** A guild as GUILD_CREATE carries it. The guilds differ in their ids and channels only. */
+  guildObject(guildId: string): JsonObject {
     return {
-      id: this.guildId,
+      id: guildId,
       name: this.options.guildName,
       icon: null,
       splash: null,
@@ -266,7 +316,7 @@ export class World {
       lazy: true,
       voice_states: [],
       members: [this.member(this.botUser.id)],
-      channels: [this.textChannel],
+      channels: [this.textChannelObject(this.textChannelIdOf(guildId))],
       threads: [],
       presences: [],
       stage_instances: [],
@@ -296,7 +346,7 @@ export class World {
   }
 
   channelExists(channelId: string): boolean {
-    return channelId === this.textChannelId || this.isDmChannel(channelId);
+    return this.guildOfChannel(channelId) !== null || this.isDmChannel(channelId);
   }
 
   dmChannelObject(channelId: string, lastMessageId: string | null): JsonObject {
@@ -337,13 +387,13 @@ export class World {
         presences: _presences,
         voice_states: _voiceStates,
         ...guild
-      } = this.guild;
+      } = this.guildObject(parameters.guild!);
       return { status: 200, body: guild };
     });
     rest.route('GET', '/guilds/:guild/channels', (request, parameters) => {
       rest.requireBotAuth(request);
       this.requireGuild(parameters.guild!);
-      return { status: 200, body: [this.textChannel] };
+      return { status: 200, body: [this.textChannelObject(this.textChannelIdOf(parameters.guild!))] };
     });
     rest.route('GET', '/guilds/:guild/roles', (request, parameters) => {
       rest.requireBotAuth(request);
@@ -359,12 +409,12 @@ export class World {
   }
 
   requireGuild(guildId: string): void {
-    if (guildId !== this.guildId) throw notFound(RESTJSONErrorCodes.UnknownGuild, 'Unknown Guild');
+    if (!this.guildIds.includes(guildId)) throw notFound(RESTJSONErrorCodes.UnknownGuild, 'Unknown Guild');
   }
 
   /** Registering guild commands anywhere but the fake's guild: the bot is not in that guild. */
   requireGuildAccess(guildId: string): void {
-    if (guildId !== this.guildId)
+    if (!this.guildIds.includes(guildId))
       throw new HttpError(403, errorBody(RESTJSONErrorCodes.MissingAccess, 'Missing Access'));
   }
 

@@ -1,0 +1,68 @@
+import pg from 'pg';
+import type { Logger } from '../../logger.js';
+
+/** How long a query waits for a connection: a database that does not answer must not hold answers for long. */
+const CONNECT_TIMEOUT_MS = 3000;
+
+/** bigint columns (epoch milliseconds, counts) are read as numbers: they stay far below 2^53. */
+const types = new pg.TypeOverrides();
+types.setTypeParser(pg.types.builtins.INT8, Number);
+
+/** A small pool of connections to DATABASE_URL. Its idle connections' errors are logged, never thrown. */
+export function createPool(url: string, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+    types,
+  });
+  pool.on('error', (error) => logger.warn({ err: error }, 'a PostgreSQL connection failed'));
+  return pool;
+}
+
+/**
+ * Whether an error may pass with time: anything but an answer of the server
+ * about the statement itself. The server's SQLSTATE says so, but for its
+ * classes of connection (08), resources (53), shutdown (57) and conflicts
+ * between transactions (40); without one, it is the network or the client
+ * (refused, reset, "Connection terminated", "not queryable", a timeout).
+ */
+export function mayPass(error: unknown): boolean {
+  const { code } = error as { code?: unknown };
+  const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  return sqlState === undefined || /^(08|53|57|40)/.test(sqlState);
+}
+
+/** PostgreSQL's errors about one row's values: data exceptions (22) and integrity constraints (23). */
+export function isRowError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+}
+
+/** A connection taken from the pool, whose errors between queries (the server shutting down) are not thrown. */
+export async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  // The pool listens to idle connections only; the next query on this one fails with the error anyway.
+  if (client.listenerCount('error') === 0) client.on('error', () => undefined);
+  return client;
+}
+
+/** Runs `work` in a transaction on one connection of the pool. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await checkOut(pool);
+  let broken: unknown;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    broken = error;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    // A connection that failed mid-transaction is not given back to be reused.
+    client.release(broken !== undefined && mayPass(broken) ? (broken as Error) : undefined);
+  }
+}
