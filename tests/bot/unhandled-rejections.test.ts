@@ -46,7 +46,7 @@ describe('given a promise rejection nobody handled', () => {
       expect.objectContaining({
         level: 50,
         origin,
-        err: expect.objectContaining({ message: (reason).message }),
+        err: expect.objectContaining({ message: reason.message }),
       }),
     ]);
   });
