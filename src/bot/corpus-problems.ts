@@ -52,7 +52,7 @@ export function corpusProblemMessage(problem: CorpusEditProblem): { key: Message
     case 'badUrl':
       return { key: 'corpusBadUrl', params: { url: shownName(problem.url) } };
     case 'privateAddress':
-      return { key: 'corpusPrivateAddress', params: { host: shownName(problem.host), address: problem.address } };
+      return { key: 'corpusPrivateAddress', params: { host: problem.host, address: problem.address } };
     case 'tooManyRedirects':
       return { key: 'corpusTooManyRedirects', params: { limit: problem.limit } };
     case 'fetchTimeout':

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuestionLogError } from '../../../src/store/errors.js';
-import { POSTGRES_SCHEMA_VERSION, PostgresSchemaTooNewError } from '../../../src/store/postgres/migrations.js';
+import {
+  POSTGRES_MIGRATIONS,
+  POSTGRES_SCHEMA_VERSION,
+  PostgresSchemaTooNewError,
+} from '../../../src/store/postgres/migrations.js';
 import { PostgresQuestionLog } from '../../../src/store/postgres/question-log.js';
 import { capturingLogger } from '../../support/fixtures.js';
 import { freeLoopbackPort, startPostgres, type TestPostgres } from '../../support/postgres.js';
@@ -32,12 +36,18 @@ describe('given a new database and two processes starting together', () => {
     try {
       expect(await server.rows(url, 'SELECT version, description FROM schema_migrations')).toEqual([
         { version: 1, description: 'the question log, votes, the key that hashes user ids and the shared rate limits' },
+        { version: 2, description: POSTGRES_MIGRATIONS[1]!.description },
       ]);
-      expect(POSTGRES_SCHEMA_VERSION).toBe(1);
+      expect(POSTGRES_SCHEMA_VERSION).toBe(2);
       const migratedLines = [...first.lines(), ...second.lines()].filter(
         (line) => line.msg === 'migrated the question log',
       );
-      expect(migratedLines).toHaveLength(1);
+      // Each migration once, by one of the two processes.
+      expect(migratedLines).toHaveLength(POSTGRES_MIGRATIONS.length);
+      const migratedBy = [first, second].map(
+        (captured) => captured.lines().filter((line) => line.msg === 'migrated the question log').length,
+      );
+      expect(migratedBy.sort()).toEqual([0, POSTGRES_MIGRATIONS.length]);
 
       for (const [index, log] of logs.entries())
         log.recordQuestion({
