@@ -35,7 +35,16 @@ const layers = [
  * @param {string[]} allowed
  */
 function coreTop(allowed) {
-  const top = ['answer', 'corpus-editor', 'durable-files', 'knowledge-base', 'suggestions', 'evaluation/'];
+  const top = [
+    'answer',
+    'compose-answer',
+    'corpus-editor',
+    'durable-files',
+    'knowledge-base',
+    'rebuild-queue',
+    'suggestions',
+    'evaluation/',
+  ];
   return top.filter((name) => !allowed.includes(name)).map((name) => `../${name}${name.endsWith('/') ? '**' : '*'}`);
 }
 

@@ -19,12 +19,11 @@ import { lexicalTerms, warmUpSegmenter, type LexicalHit } from './search/lexical
 import { toSimplifiedScript } from './corpus/normalize.js';
 import { QueryBatcher } from './embedding/query-batcher.js';
 import { isUsableVector } from './embedding/vector-check.js';
-import type { RelevanceEvidence } from './search/relevance/decision.js';
-import { barInForce, decideOutcome, judgePassages, type BarInForce } from './search/relevance/judge.js';
+import { barInForce, type BarInForce } from './search/relevance/judge.js';
 import { linkedWords, withMeanings, type MeaningEvidence } from './search/relevance/meanings.js';
-import { asSpelledIn } from './corpus/normalize.js';
 import { CedictDictionary, type Dictionary } from './search/meaning/dictionary.js';
-import { candidateCount, highlightSentences, rankPassages, type RankedPassage } from './search/retrieval.js';
+import { candidateCount, rankPassages, type RankedPassage } from './search/retrieval.js';
+import { composeAnswer } from './compose-answer.js';
 
 export type { BuildPhase, BuildProgress, ProgressListener } from './index/index-builder.js';
 export type { Answer, AnswerPassage, AskOptions, IndexReport, NextPassage, ReindexReport } from './answer.js';
@@ -44,8 +43,6 @@ export interface KnowledgeBaseOptions extends IndexBuildOptions {
 }
 
 export type { CorpusChange } from './rebuild-queue.js';
-
-const NO_EVIDENCE: RelevanceEvidence = { dense: 0, lexical: 0, gap: 0, score: 0, relevant: false };
 
 /**
  * The retrieval core: owns the served index snapshot, answers questions from
@@ -238,59 +235,16 @@ export class KnowledgeBase {
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const k = options.k ?? this.options.topK ?? 3;
     const more = options.more ?? 0;
+    // One snapshot for the whole question, even if a rebuild swaps in another mid-way.
     const snapshot = this.current;
-    const { ranked, meaning: rankedMeaning } = await this.rankIn(snapshot, question, { ...options, k: k + more });
-    const bar = barInForce(snapshot.manifest.calibration, this.options.minScore);
-    // One rule weighs both kinds of evidence for each passage (relevance/decision.ts), on the part of the
-    // question the article speaks to; only the passages it finds relevant are quoted: the rest of the top k is noise.
-    const meaning =
-      rankedMeaning ?? withMeanings(snapshot.lexical.evidence(question.trim()), snapshot.lexical, this.dictionary);
-    const judgement = judgePassages(ranked, meaning, bar, new Set(snapshot.manifest.corpus.scripts));
-    const { evidence } = judgement;
-    const best = evidence
-      .slice(0, k)
-      .reduce((strongest, entry) => (entry.score > strongest.score ? entry : strongest), NO_EVIDENCE);
-    const weigh = (term: string) => snapshot.lexical.termWeight(term);
-    const judged = ranked.map((entry, index) => ({ entry, evidence: evidence[index]!, quoted: false }));
-    // Only the top k may be quoted; what follows them is `next`, whatever its evidence.
-    for (const candidate of judged.slice(0, k)) candidate.quoted = candidate.evidence.relevant;
-    const outcome = decideOutcome(
-      judgement,
-      judged.filter((candidate) => candidate.quoted).map((candidate) => candidate.evidence),
-    );
-    // A question the article speaks to only in everyday words is declined, whatever passed the rule.
-    if (outcome === 'declined') for (const candidate of judged) candidate.quoted = false;
-    const next = judged
-      .filter((candidate) => !candidate.quoted)
-      .slice(0, more)
-      .map(({ entry, evidence: nextEvidence }) => ({
-        passage: entry.passage,
-        score: entry.denseScore ?? 0,
-        evidence: nextEvidence,
-      }));
-    const results = judged
-      .filter((candidate) => candidate.quoted)
-      .map(({ entry, evidence: judged }, index) => ({
-        rank: index + 1,
-        score: entry.denseScore ?? 0,
-        coverage: entry.lexicalCoverage ?? 0,
-        passage: entry.passage,
-        highlights: highlightSentences(entry.passage.text, question, weigh),
-        evidence: judged,
-      }));
-    return {
+    const { ranked, meaning } = await this.rankIn(snapshot, question, { ...options, k: k + more });
+    return composeAnswer(
       question,
-      outcome,
-      answered: outcome === 'answered',
-      // As the question spells them, for a caveat: only a partial answer names them.
-      missing: outcome === 'partial' ? judgement.missing.map((word) => asSpelledIn(question, word)) : [],
-      covered: outcome === 'partial' ? judgement.covered.slice(0, 3).map((word) => asSpelledIn(question, word)) : [],
-      results,
-      bar,
-      best,
-      next,
-      manifest: snapshot.manifest,
-    };
+      snapshot,
+      ranked,
+      meaning ?? withMeanings(snapshot.lexical.evidence(question.trim()), snapshot.lexical, this.dictionary),
+      { k, more, bar: barInForce(snapshot.manifest.calibration, this.options.minScore) },
+    );
   }
 
   private async embedQuestion(text: string): Promise<Float32Array> {
