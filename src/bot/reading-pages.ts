@@ -2,6 +2,7 @@ import { ButtonBuilder, ButtonStyle, ActionRowBuilder, StringSelectMenuBuilder }
 import type { Manifest } from '../core/index/index-store.js';
 import { passageRef } from '../core/index/passage-refs.js';
 import { encodeCustomId, READ_PREFIX } from './components/custom-ids.js';
+import { sourceUrlsOf } from './citation-links.js';
 import { passageEmbeds } from './components/passage-views.js';
 import { DISCORD_LIMITS, enforceLimits, truncatePlain, type ActionRow, type ReplyPayload } from './discord-limits.js';
 import { t, type Language } from './i18n.js';
@@ -138,5 +139,9 @@ export function renderPage(
   const components = [navigationRow(manifest, page, readerId, language)];
   const sections = sectionRow(manifest, page, readerId, language);
   if (sections) components.push(sections);
-  return enforceLimits({ content: notice ?? '', embeds: passageEmbeds(entries, footer), components });
+  return enforceLimits({
+    content: notice ?? '',
+    embeds: passageEmbeds(entries, footer, sourceUrlsOf(manifest)),
+    components,
+  });
 }

@@ -12,6 +12,7 @@ import { NO_MENTIONS, respond } from '../replies.js';
 import { exampleQuestion } from './answer-components.js';
 import { ANSWER_PREFIX, decodeCustomId, splitRefs, type AnswerAction, type ComponentState } from './custom-ids.js';
 import { closestView, contextView, moreView } from './passage-views.js';
+import { sourceUrlsOf } from '../citation-links.js';
 
 /** The passages that references name in the served index; a reference that names none means it was rebuilt since. */
 function passagesOf(knowledgeBase: KnowledgeBase, refs: readonly string[]): Passage[] {
@@ -106,7 +107,8 @@ export const answerActions: ComponentHandler = {
         return show(
           interaction,
           state,
-          (knowledgeBase) => moreView(passagesOf(knowledgeBase, splitRefs(state.data)), language),
+          (knowledgeBase) =>
+            moreView(passagesOf(knowledgeBase, splitRefs(state.data)), language, sourceUrlsOf(knowledgeBase.manifest)),
           context,
         );
       case 'context': {
@@ -125,7 +127,8 @@ export const answerActions: ComponentHandler = {
         return show(
           interaction,
           state,
-          (knowledgeBase) => closestView(passagesOf(knowledgeBase, [state.data])[0]!, language),
+          (knowledgeBase) =>
+            closestView(passagesOf(knowledgeBase, [state.data])[0]!, language, sourceUrlsOf(knowledgeBase.manifest)),
           context,
         );
       case 'up':

@@ -6,6 +6,11 @@ import { EMBED_COLORS } from '../embed-colors.js';
 import { excerpt } from '../excerpt.js';
 import { t, type Language } from '../i18n.js';
 import { fitEscaped } from '../markdown.js';
+import { citationLink, sourceUrlsOf } from '../citation-links.js';
+import { splitSentences } from '../../core/corpus/windows.js';
+
+/** Source URLs by document name: a passage from a document with a source links to it (see citation-links.ts). */
+export type SourceUrls = ReadonlyMap<string, string>;
 
 /** Room kept free under the 6000 total so that rounding in the budget can never tip a message over. */
 const TOTAL_SAFETY_MARGIN = 64;
@@ -20,7 +25,7 @@ interface Entry {
 const sectionOf = (passage: Passage, language: Language) => passage.section ?? t(language, 'openingSection');
 
 /** Passages as embeds sharing one message's budget, each whole when it fits, its beginning otherwise. */
-export function passageEmbeds(entries: readonly Entry[], footer?: string): APIEmbed[] {
+export function passageEmbeds(entries: readonly Entry[], footer?: string, sources?: SourceUrls): APIEmbed[] {
   const fixed = entries.reduce((sum, entry) => sum + entry.title.length, 0) + (footer?.length ?? 0);
   const budget = Math.max(
     0,
@@ -31,10 +36,18 @@ export function passageEmbeds(entries: readonly Entry[], footer?: string): APIEm
   );
   return entries.map((entry, index) => ({
     title: entry.title,
+    ...linkOf(entry.passage, sources),
     description: excerpt(entry.passage.text, [], budget) || '…',
     color: entry.highlighted ? EMBED_COLORS.answer : EMBED_COLORS.notCovered,
     ...(footer && index === entries.length - 1 ? { footer: { text: footer } } : {}),
   }));
+}
+
+/** The passage's link to its source, at its opening, when its document has one. */
+function linkOf(passage: Passage, sources: SourceUrls | undefined): { url?: string } {
+  const sourceUrl = sources?.get(passage.document);
+  const url = sourceUrl ? citationLink(sourceUrl, splitSentences(passage.text)[0] ?? passage.text) : undefined;
+  return url ? { url } : {};
 }
 
 function titled(text: string): string {
@@ -42,7 +55,7 @@ function titled(text: string): string {
 }
 
 /** "More": the passages ranked after the quoted ones, said to be so. */
-export function moreView(passages: readonly Passage[], language: Language): ReplyPayload {
+export function moreView(passages: readonly Passage[], language: Language, sources?: SourceUrls): ReplyPayload {
   const entries = passages.map((passage) => ({
     passage,
     title: titled(
@@ -52,7 +65,7 @@ export function moreView(passages: readonly Passage[], language: Language): Repl
   }));
   return enforceLimits({
     content: truncatePlain(`**${t(language, 'moreTitle')}**\n${t(language, 'moreNote')}`, DISCORD_LIMITS.content),
-    embeds: passageEmbeds(entries),
+    embeds: passageEmbeds(entries, undefined, sources),
   });
 }
 
@@ -76,11 +89,14 @@ export function contextView(manifest: Manifest, index: number, language: Languag
   const heading = fitEscaped(sectionOf(passage, language), 200, (section) =>
     t(language, 'contextHeading', { section }),
   );
-  return enforceLimits({ content: `**${heading}**`, embeds: passageEmbeds(entries) });
+  return enforceLimits({
+    content: `**${heading}**`,
+    embeds: passageEmbeds(entries, undefined, sourceUrlsOf(manifest)),
+  });
 }
 
 /** A declined question's closest passage, labelled as possibly not answering it. */
-export function closestView(passage: Passage, language: Language): ReplyPayload {
+export function closestView(passage: Passage, language: Language, sources?: SourceUrls): ReplyPayload {
   const entry = {
     passage,
     title: titled(
@@ -88,5 +104,8 @@ export function closestView(passage: Passage, language: Language): ReplyPayload 
     ),
     highlighted: false,
   };
-  return enforceLimits({ content: `**${t(language, 'closestTitle')}**`, embeds: passageEmbeds([entry]) });
+  return enforceLimits({
+    content: `**${t(language, 'closestTitle')}**`,
+    embeds: passageEmbeds([entry], undefined, sources),
+  });
 }
