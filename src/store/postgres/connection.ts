@@ -18,6 +18,10 @@ export function createPool(url: string, logger: Logger): pg.Pool {
     types,
   });
   pool.on('error', (error) => logger.warn({ err: error }, 'a PostgreSQL connection failed'));
+  // Every connection keeps a listener of its own: between a failed query and its removal from the pool,
+  // a server shutting down still sends it an error, which Node would otherwise throw. The query in
+  // flight, if any, fails with the same error and is handled where it was made.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
@@ -46,6 +50,24 @@ export async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
   // The pool listens to idle connections only; the next query on this one fails with the error anyway.
   if (client.listenerCount('error') === 0) client.on('error', () => undefined);
   return client;
+}
+
+/**
+ * Runs `work` on one connection of the pool, outside a transaction. Not `pool.query`: that takes its
+ * listener off the connection once the query has failed, and a server shutting down then sends the
+ * connection an error nobody listens to, which Node throws.
+ */
+export async function withConnection<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await checkOut(pool);
+  let broken: unknown;
+  try {
+    return await work(client);
+  } catch (error) {
+    broken = error;
+    throw error;
+  } finally {
+    client.release(broken !== undefined && mayPass(broken) ? (broken as Error) : undefined);
+  }
 }
 
 /** Runs `work` in a transaction on one connection of the pool. */

@@ -18,7 +18,7 @@ import {
   type WriteCounts,
 } from '../question-store.js';
 import type { StatsReport } from '../stats.js';
-import { createPool, inTransaction, isRowError, mayPass } from './connection.js';
+import { createPool, inTransaction, isRowError, mayPass, withConnection } from './connection.js';
 import { migratePostgres } from './migrations.js';
 import { PostgresRateLimits } from './rate-limits.js';
 import { readPostgresStats } from './stats.js';
@@ -114,8 +114,10 @@ export class PostgresQuestionLog implements QuestionStore {
 
   /** The first process to start makes the key; every other one reads it. */
   private async loadOrCreateKey(): Promise<Buffer> {
-    await this.pool.query('INSERT INTO asker_key (key) VALUES ($1) ON CONFLICT DO NOTHING', [randomBytes(32)]);
-    const { rows } = await this.pool.query<{ key: Buffer }>('SELECT key FROM asker_key');
+    const { rows } = await withConnection(this.pool, async (client) => {
+      await client.query('INSERT INTO asker_key (key) VALUES ($1) ON CONFLICT DO NOTHING', [randomBytes(32)]);
+      return client.query<{ key: Buffer }>('SELECT key FROM asker_key');
+    });
     return rows[0]!.key;
   }
 
@@ -283,14 +285,16 @@ export class PostgresQuestionLog implements QuestionStore {
 
   async report(days: number): Promise<StatsReport> {
     await this.flush();
-    return readPostgresStats(this.pool, { days, now: this.now() });
+    return withConnection(this.pool, (client) => readPostgresStats(client, { days, now: this.now() }));
   }
 
   async purge(): Promise<void> {
     const before = this.now() - this.options.retentionDays * DAY_MS;
     try {
-      const questions = (await this.pool.query('DELETE FROM questions WHERE asked_at < $1', [before])).rowCount ?? 0;
-      const votes = (await this.pool.query('DELETE FROM votes WHERE voted_at < $1', [before])).rowCount ?? 0;
+      const { questions, votes } = await withConnection(this.pool, async (client) => ({
+        questions: (await client.query('DELETE FROM questions WHERE asked_at < $1', [before])).rowCount ?? 0,
+        votes: (await client.query('DELETE FROM votes WHERE voted_at < $1', [before])).rowCount ?? 0,
+      }));
       await this.limits?.purge(this.now());
       if (questions + votes > 0)
         this.logger.info({ questions, votes, retentionDays: this.options.retentionDays }, 'purged the question log');

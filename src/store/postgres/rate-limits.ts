@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { hashAsker } from '../asker-key.js';
 import type { SharedAdmission, SharedRateLimits } from '../question-store.js';
-import { inTransaction } from './connection.js';
+import { inTransaction, withConnection } from './connection.js';
 
 /** Hits older than the longest window the settings allow (RATE_LIMIT_WINDOW_SECONDS ≤ 3600) are purged. */
 const LONGEST_WINDOW_MS = 3600 * 1000;
@@ -44,9 +44,11 @@ export class PostgresRateLimits implements SharedRateLimits {
 
   /** Forgets the users whose every question has left the longest window. */
   async purge(now: number): Promise<void> {
-    await this.pool.query('DELETE FROM rate_limit_hits WHERE at <= $1', [now - LONGEST_WINDOW_MS]);
-    await this.pool.query(
-      'DELETE FROM rate_limit_refusals r WHERE NOT EXISTS (SELECT 1 FROM rate_limit_hits h WHERE h.asker = r.asker)',
-    );
+    await withConnection(this.pool, async (client) => {
+      await client.query('DELETE FROM rate_limit_hits WHERE at <= $1', [now - LONGEST_WINDOW_MS]);
+      await client.query(
+        'DELETE FROM rate_limit_refusals r WHERE NOT EXISTS (SELECT 1 FROM rate_limit_hits h WHERE h.asker = r.asker)',
+      );
+    });
   }
 }
