@@ -1,19 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/config.js';
 import { rankingMetrics } from '../../../src/core/evaluation/metrics.js';
 import { DEFAULT_QUESTIONS_FILE, loadQuestions, type EvalQuestion } from '../../../src/core/evaluation/questions.js';
 import type { Answer, KnowledgeBase } from '../../../src/core/knowledge-base.js';
 import { LEXICAL_SUFFICIENCY } from '../../../src/core/search/relevance/decision.js';
-import { silentLogger } from '../../../src/logger.js';
-import { openKnowledgeBase } from '../../../src/startup/open-knowledge-base.js';
-import { PROJECT_ROOT } from '../../support/fixtures.js';
-import { corpusText } from '../../support/make-tiny-model.js';
-import { createTinyModel } from '../../support/tiny-model.js';
-
-const CORPUS = path.join(PROJECT_ROOT, 'corpus');
+import { openArticleKnowledgeBase, type ArticleKnowledgeBase } from '../../support/article-knowledge-base.js';
 const QUESTIONS = DEFAULT_QUESTIONS_FILE;
 
 /** Paragraph numbers of an answer's quoted passages, best first. */
@@ -26,23 +16,16 @@ function highlighted(answer: Answer): string[] {
 }
 
 describe('retrieval over the article with the tiny test model', () => {
-  let temporary: string;
+  let opened: ArticleKnowledgeBase | undefined;
   let knowledgeBase: KnowledgeBase;
 
   beforeAll(async () => {
-    temporary = await mkdtemp(path.join(os.tmpdir(), 'retrieval-'));
-    const model = await createTinyModel(path.join(temporary, 'model'), { vocabularyText: await corpusText(CORPUS) });
-    const config = parseConfig({
-      EMBEDDING_MODEL: model,
-      INDEX_DIR: path.join(temporary, 'index'),
-      CORPUS_PATH: CORPUS,
-    });
-    knowledgeBase = await openKnowledgeBase(config, silentLogger);
+    opened = await openArticleKnowledgeBase('retrieval-');
+    knowledgeBase = opened.knowledgeBase;
   });
 
   afterAll(async () => {
-    await knowledgeBase?.close();
-    if (temporary) await rm(temporary, { recursive: true, force: true });
+    await opened?.close();
   });
 
   describe('given a question in traditional Chinese, with Taiwanese vocabulary', () => {

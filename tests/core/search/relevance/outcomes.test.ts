@@ -1,17 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../../src/config/config.js';
 import { KnowledgeBase } from '../../../../src/core/knowledge-base.js';
 import type { Dictionary } from '../../../../src/core/search/meaning/dictionary.js';
 import { silentLogger } from '../../../../src/logger.js';
-import { knowledgeBaseOptions, openKnowledgeBase } from '../../../../src/startup/open-knowledge-base.js';
-import { PROJECT_ROOT } from '../../../support/fixtures.js';
-import { corpusText } from '../../../support/make-tiny-model.js';
-import { createTinyModel } from '../../../support/tiny-model.js';
-
-const CORPUS = path.join(PROJECT_ROOT, 'corpus');
+import { knowledgeBaseOptions } from '../../../../src/startup/open-knowledge-base.js';
+import { openArticleKnowledgeBase, type ArticleKnowledgeBase } from '../../../support/article-knowledge-base.js';
 
 /** A dictionary that knows every word but links none: what the article has without meanings. */
 const knowsButLinksNothing: Dictionary = {
@@ -22,28 +14,22 @@ const knowsButLinksNothing: Dictionary = {
 };
 
 describe('the three outcomes over the article, with the tiny test model and CC-CEDICT', () => {
-  let temporary: string;
+  let opened: ArticleKnowledgeBase | undefined;
   let knowledgeBase: KnowledgeBase;
   let withoutMeanings: KnowledgeBase;
 
   beforeAll(async () => {
-    temporary = await mkdtemp(path.join(os.tmpdir(), 'outcomes-'));
-    const model = await createTinyModel(path.join(temporary, 'model'), { vocabularyText: await corpusText(CORPUS) });
-    const config = parseConfig({
-      EMBEDDING_MODEL: model,
-      INDEX_DIR: path.join(temporary, 'index'),
-      CORPUS_PATH: CORPUS,
-    });
-    knowledgeBase = await openKnowledgeBase(config, silentLogger);
+    opened = await openArticleKnowledgeBase('outcomes-');
+    knowledgeBase = opened.knowledgeBase;
+    // The same index and model, with a dictionary that links nothing (closed with the first: it shares its model).
     withoutMeanings = await KnowledgeBase.open({
-      ...knowledgeBaseOptions(config, knowledgeBase.embedder, silentLogger),
+      ...knowledgeBaseOptions(opened.config, knowledgeBase.embedder, silentLogger),
       dictionary: knowsButLinksNothing,
     });
   }, 120_000);
 
   afterAll(async () => {
-    await knowledgeBase?.close();
-    await rm(temporary, { recursive: true, force: true });
+    await opened?.close();
   });
 
   describe('given a paraphrase whose only word the article lacks has a synonym there', () => {
