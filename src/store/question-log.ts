@@ -5,7 +5,9 @@ import { openDatabase, type Database } from './database.js';
 import {
   DAY_MS,
   HOUR_MS,
+  QUESTION_COLUMNS,
   questionRow,
+  questionValues,
   type QuestionRecord,
   type QuestionStore,
   type Vote,
@@ -78,7 +80,7 @@ export class QuestionLog implements QuestionStore {
     this.insertQuestion = db.prepare(
       // An answer id already logged (ids are random: practically never) keeps its first row rather than failing the
       // batch. Not OR IGNORE: that would also drop a row its CHECKs refuse, silently.
-      `INSERT INTO questions (answer_id, asked_at, source, guild_id, asker, language, question, answered, outcome, latency_ms, installation)
+      `INSERT INTO questions (${QUESTION_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (answer_id) DO NOTHING`,
     );
     this.insertMissing = db.prepare('INSERT OR IGNORE INTO missing_words (question_id, word) VALUES (?, ?)');
@@ -164,19 +166,7 @@ export class QuestionLog implements QuestionStore {
 
   private write(record: QuestionRecord): void {
     const row = questionRow(record, this.options, this.key);
-    const { changes, lastInsertRowid } = this.insertQuestion.run(
-      row.answerId,
-      row.askedAt,
-      row.source,
-      row.guildId,
-      row.asker,
-      row.language,
-      row.question,
-      row.answered,
-      row.outcome,
-      row.latencyMs,
-      row.installation,
-    );
+    const { changes, lastInsertRowid } = this.insertQuestion.run(...questionValues(row));
     if (changes === 0) return;
     for (const word of row.missing) this.insertMissing.run(lastInsertRowid, word);
     record.quoted.forEach((quoted, index) =>

@@ -122,6 +122,27 @@ export interface QuestionRow {
   latencyMs: number;
 }
 
+/** The columns of `questions` a question is written to, in the order of {@link questionValues}: one list for both backends. */
+export const QUESTION_COLUMNS =
+  'answer_id, asked_at, source, guild_id, asker, language, question, answered, outcome, latency_ms, installation';
+
+/** A row's values in the order of {@link QUESTION_COLUMNS}. */
+export function questionValues(row: QuestionRow): unknown[] {
+  return [
+    row.answerId,
+    row.askedAt,
+    row.source,
+    row.guildId,
+    row.asker,
+    row.language,
+    row.question,
+    row.answered,
+    row.outcome,
+    row.latencyMs,
+    row.installation,
+  ];
+}
+
 export function questionRow(record: QuestionRecord, privacy: PrivacySettings, key: Buffer): QuestionRow {
   const { keepQuestions, keepDmText } = privacy;
   const inServer = record.guildId !== null;

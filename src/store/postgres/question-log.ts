@@ -8,7 +8,9 @@ import type { Migration } from '../migrations.js';
 import {
   DAY_MS,
   HOUR_MS,
+  QUESTION_COLUMNS,
   questionRow,
+  questionValues,
   type PrivacySettings,
   type QuestionRecord,
   type QuestionStore,
@@ -196,21 +198,9 @@ export class PostgresQuestionLog implements QuestionStore {
     const row = questionRow(record, this.options, this.key!);
     // An answer already logged (a batch retried after its commit was not confirmed) keeps its first row.
     const { rows } = await client.query<{ id: number }>(
-      `INSERT INTO questions (answer_id, asked_at, source, guild_id, asker, language, question, answered, outcome, latency_ms, installation)
+      `INSERT INTO questions (${QUESTION_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (answer_id) DO NOTHING RETURNING id`,
-      [
-        row.answerId,
-        row.askedAt,
-        row.source,
-        row.guildId,
-        row.asker,
-        row.language,
-        row.question,
-        row.answered,
-        row.outcome,
-        row.latencyMs,
-        row.installation,
-      ],
+      questionValues(row),
     );
     const id = rows[0]?.id;
     if (id === undefined) return;
