@@ -85,7 +85,7 @@ runProgram(async () => {
     const progress = progressPrinter();
     const knowledgeBase = await openKnowledgeBase(config, logger, progress);
     try {
-      const editor = new CorpusEditor(knowledgeBase, config.corpusPath);
+      const editor = new CorpusEditor(knowledgeBase);
       if (addition) {
         const added = await editor.add(
           addition.name,

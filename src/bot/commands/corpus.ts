@@ -19,9 +19,9 @@ import { adminCommandBuilder, type CommandContext, type SlashCommand } from './c
 /** One editor per knowledge base: it runs the bot's corpus changes one at a time. */
 const editors = new WeakMap<KnowledgeBase, CorpusEditor>();
 
-function editorFor(knowledgeBase: KnowledgeBase, corpusPath: string): CorpusEditor {
+function editorFor(knowledgeBase: KnowledgeBase): CorpusEditor {
   let editor = editors.get(knowledgeBase);
-  if (!editor) editors.set(knowledgeBase, (editor = new CorpusEditor(knowledgeBase, corpusPath)));
+  if (!editor) editors.set(knowledgeBase, (editor = new CorpusEditor(knowledgeBase)));
   return editor;
 }
 
@@ -91,7 +91,7 @@ async function add(interaction: ChatInputCommandInteraction, context: CommandCon
   const hasFile = interaction.options.getAttachment('file') !== null;
   if (hasFile === (link !== null)) throw new UserFacingError('corpusFileOrUrl');
   const replace = interaction.options.getBoolean('replace') ?? false;
-  const editor = async () => editorFor(await context.knowledge.whenReady(), context.config.corpusPath);
+  const editor = async () => editorFor(await context.knowledge.whenReady());
   const fetchAddition = link === null ? await fromFile(interaction, editor) : fromLink(link, context);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const addition = await fetchAddition();
@@ -134,7 +134,7 @@ async function remove(interaction: ChatInputCommandInteraction, context: Command
   const document = interaction.options.getString('document', true);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const knowledgeBase = await context.knowledge.whenReady();
-  const editor = editorFor(knowledgeBase, context.config.corpusPath);
+  const editor = editorFor(knowledgeBase);
   const name = escapeQuoted(document);
   context.logger.info({ user: interaction.user.id, document }, 'removing a document');
   let report;
@@ -222,7 +222,7 @@ export const corpus: SlashCommand = {
     const knowledgeBase = context.knowledge.current;
     if (!knowledgeBase) return [];
     const typed = interaction.options.getFocused().toLowerCase();
-    const names = await editorFor(knowledgeBase, context.config.corpusPath).documentNames();
+    const names = await editorFor(knowledgeBase).documentNames();
     return names
       .filter((name) => name.toLowerCase().includes(typed) && name.length <= 100)
       .map((name) => ({ name, value: name }));
