@@ -5,6 +5,8 @@ import { MAX_DOCUMENT_BYTES } from '../../core/corpus/document-decoding.js';
 import { checkedUrl } from '../../core/corpus/web/page-fetch.js';
 import { webDocument } from '../../core/corpus/web/web-document.js';
 import type { KnowledgeBase } from '../../core/knowledge-base.js';
+import { UndoFailedError } from '../../core/rebuild-queue.js';
+import { DatabaseUnavailableError } from '../../store/errors.js';
 import { isBotAdmin } from '../admins.js';
 import { downloadAttachment } from '../attachment-download.js';
 import { DISCORD_LIMITS, enforceLimits } from '../discord-limits.js';
@@ -46,9 +48,17 @@ function named<Builder extends Describable<Builder>>(
     .setDescriptionLocalizations(localizations({ key: description }));
 }
 
-/** A rebuild after a change that failed: the change was undone, and the admin is told why. */
+/**
+ * A change that was refused, or could not be made (the shared database out of reach: errors.ts says so), or
+ * whose rebuild failed: then the change was undone, and the admin is told why, or that it could not be.
+ */
 function rebuildFailed(error: unknown, context: CommandContext): never {
-  if (error instanceof CorpusEditError || error instanceof UserFacingError) throw error;
+  if (error instanceof CorpusEditError || error instanceof UserFacingError || error instanceof DatabaseUnavailableError)
+    throw error;
+  if (error instanceof UndoFailedError) {
+    context.logger.error({ err: error }, 'a corpus change stays although its rebuild failed: it could not be undone');
+    throw new UserFacingError('corpusChangeKept', { reason: failureReason(error.rebuildError) }, { cause: error });
+  }
   context.logger.warn({ err: error }, 'a corpus change was undone: its rebuild failed');
   throw new UserFacingError('corpusRebuildFailed', { reason: failureReason(error) }, { cause: error });
 }
