@@ -33,16 +33,18 @@ export async function startCorpusStore(
   return store;
 }
 
-/** The synthetic model, remembering every passage text it embedded. */
+/** The synthetic model, remembering every passage text it embedded; it fails passages, as a crashed model would, when told. */
 export class CountingEmbedder implements Embedder {
   readonly passages: string[] = [];
+  failPassages = false;
   private readonly inner = new SyntheticEmbedder('synthetic-model', 0);
 
   get info() {
     return this.inner.info;
   }
 
-  embed(texts: readonly string[], kind: EmbeddingKind): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], kind: EmbeddingKind): Promise<Float32Array[]> {
+    if (kind === 'passage' && this.failPassages) throw new Error('the embedding worker exited with code 134');
     if (kind === 'passage') this.passages.push(...texts);
     return this.inner.embed(texts, kind);
   }
@@ -68,10 +70,15 @@ export interface SharedProcess {
  */
 export async function openSharedProcess(
   url: string,
-  logger?: Logger,
-  options: Pick<Parameters<typeof KnowledgeBase.open>[0], 'beforeReadingCorpus'> = {},
+  options: {
+    logger?: Logger;
+    /** Its CORPUS_PATH: a fresh copy of the article by default. */
+    corpusPath?: string;
+    beforeReadingCorpus?: () => Promise<void>;
+  } = {},
 ): Promise<SharedProcess> {
-  const config = testConfig({ DATABASE_URL: url, CORPUS_PATH: await copyOfCorpus() });
+  const { logger, corpusPath, beforeReadingCorpus } = options;
+  const config = testConfig({ DATABASE_URL: url, CORPUS_PATH: corpusPath ?? (await copyOfCorpus()) });
   const embedder = new CountingEmbedder();
   const corpus = await openConfiguredCorpus(config, logger ?? silentLogger);
   const knowledgeBase = await KnowledgeBase.open({
@@ -81,7 +88,7 @@ export async function openSharedProcess(
     logger,
     corpus: corpus.source,
     vectorCache: corpus.vectorCache,
-    ...options,
+    beforeReadingCorpus,
   });
   return { config, knowledgeBase, embedder };
 }
