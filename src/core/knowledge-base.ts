@@ -245,8 +245,14 @@ export class KnowledgeBase {
   reindex(onProgress?: ProgressListener): Promise<ReindexReport> {
     if (onProgress) this.progressListeners.add(onProgress);
     // A rebuild in progress already reads the latest documents; a new one is told to every process of a shared corpus.
-    if (this.corpusSource.announceReindex && !this.rebuilds.isRebuilding) this.announceNext = true;
-    return this.rebuilds.reindex();
+    if (!this.corpusSource.announceReindex || this.rebuilds.isRebuilding) return this.rebuilds.reindex();
+    this.announceNext = true;
+    const rebuilt = this.rebuilds.reindex();
+    // A rebuild that never started (the deployment's lock out of reach) leaves nothing for a later one to announce.
+    rebuilt.catch(() => {
+      if (!this.rebuilds.isRebuilding) this.announceNext = false;
+    });
+    return rebuilt;
   }
 
   /**
