@@ -10,6 +10,8 @@ interface Target {
   inForce(): number | undefined;
   /** A rebuild from the shared documents as they are (joining one in progress). */
   rebuild(): Promise<ReindexReport>;
+  /** Resolves once the rebuilds and changes queued so far are done. */
+  idle(): Promise<void>;
   logger: Logger;
 }
 
@@ -44,7 +46,10 @@ export class CorpusFollower {
   }
 
   private async catchUp(): Promise<void> {
-    for (let attempt = 0; attempt < MAX_REBUILDS_PER_NOTICE && this.behind() && !this.stopped; attempt++) {
+    for (let attempt = 0; attempt < MAX_REBUILDS_PER_NOTICE && !this.stopped; attempt++) {
+      // A change this process is making announces itself: once it is done, its version is in force already.
+      await this.target.idle();
+      if (!this.behind() || this.stopped) return;
       const from = this.target.inForce();
       try {
         const report = await this.target.rebuild();

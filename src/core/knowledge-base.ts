@@ -157,6 +157,7 @@ export class KnowledgeBase {
     this.follower = new CorpusFollower(follow, {
       inForce: () => this.version,
       rebuild: () => this.rebuilds.reindex(),
+      idle: () => this.rebuilds.idle(),
       logger: this.logger,
     });
   }

@@ -80,6 +80,8 @@ describe('given a deployment of two processes', () => {
     holdFollowersRead = hold.promise;
     followerReading = controllable<void>();
     const embeddedBefore = following.knowledgeBase.windowsBuilt.embedded;
+    const editorBuiltBefore = { ...editing.knowledgeBase.windowsBuilt };
+    let addedReport: { embedded: number; reused: number } | undefined;
 
     try {
       const added = await new CorpusEditor(editing.knowledgeBase).add('note.md', Buffer.from(NOTE), {
@@ -87,6 +89,7 @@ describe('given a deployment of two processes', () => {
       });
 
       expect(added.report).toMatchObject({ embedded: 2, added: 2 });
+      addedReport = added.report;
       expect(editing.knowledgeBase.corpusVersion).toBe(2);
       // The follower is about to read the new version: it still answers, from the index in force.
       await followerReading.promise;
@@ -101,6 +104,11 @@ describe('given a deployment of two processes', () => {
     expect((await rankedDocuments(following, '台积电的产能'))[0]).toBe('note.md');
     expect(following.knowledgeBase.windowsBuilt.embedded - embeddedBefore).toBe(0);
     expect(following.embedder.passages).not.toContain('台积电的产能依旧紧张。');
+    // The process that made the change hears of its own version too, and builds nothing more for it.
+    expect(editing.knowledgeBase.windowsBuilt).toEqual({
+      embedded: editorBuiltBefore.embedded + addedReport.embedded,
+      reused: editorBuiltBefore.reused + addedReport.reused,
+    });
   });
 
   it('then a /reindex through one is a version of its own, and the other rebuilds too', async () => {
