@@ -232,6 +232,8 @@ export function createBot(options: BotOptions): Bot {
             return;
           }
           current = knowledgeBase;
+          // With DATABASE_URL, a change of the corpus made through any process is rebuilt from here too.
+          knowledgeBase.followCorpus();
           // Autocomplete answers from memory: find the article's topics now rather than in the first suggestion.
           setImmediate(() => articleTopics(knowledgeBase.manifest, 1));
           logger.info(

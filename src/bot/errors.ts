@@ -2,6 +2,7 @@ import { DiscordAPIError, HTTPError, MessageFlags, RESTJSONErrorCodes, type Mess
 import { CorpusEditError } from '../core/corpus/corpus-edit-error.js';
 import { ModelUnavailableError } from '../core/embedding/embedder.js';
 import { EmptyQuestionError } from '../core/knowledge-base.js';
+import { DatabaseUnavailableError } from '../store/errors.js';
 import { corpusProblemMessage } from './corpus-problems.js';
 import { installationOf } from './installation.js';
 import type { Logger } from '../logger.js';
@@ -52,6 +53,9 @@ function asUserFacing(error: unknown): UserFacingError | undefined {
   if (error instanceof EmptyQuestionError) return new UserFacingError('emptyQuestion', {}, { cause: error });
   // The model hung or died (and is being started again): the question was fine, asking again will work.
   if (error instanceof ModelUnavailableError) return new UserFacingError('modelUnavailable', {}, { cause: error });
+  // A /corpus change or /reindex needs the shared corpus's database: nothing was changed, and it may be tried again.
+  if (error instanceof DatabaseUnavailableError)
+    return new UserFacingError('sharedDatabaseUnavailable', {}, { cause: error });
   if (error instanceof CorpusEditError) {
     const { key, params } = corpusProblemMessage(error.problem);
     return new UserFacingError(key, params, { cause: error });

@@ -145,6 +145,36 @@ export function createMetrics(client: Client, knowledge: KnowledgeSource, questi
     },
   });
 
+  new Gauge({
+    name: `${PREFIX}corpus_version`,
+    help: 'With DATABASE_URL: the version of the shared corpus the index being served was built from (absent otherwise).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const version = knowledge.current?.corpusVersion;
+      if (version !== undefined) this.set(version);
+    },
+  });
+  const countedWindows = { embedded: 0, reused: 0 };
+  new Counter({
+    name: `${PREFIX}index_windows_built_total`,
+    help:
+      "Passage windows (a paragraph, or a window of a long one) this process's index builds embedded with the model, " +
+      'or took from the embedding cache (shared by every process with DATABASE_URL), since it started.',
+    labelNames: ['vector'] as const,
+    registers: [registry],
+    collect() {
+      for (const [label, key] of [
+        ['embedded', 'embedded'],
+        ['from_cache', 'reused'],
+      ] as const) {
+        const now = knowledge.current?.windowsBuilt[key] ?? 0;
+        this.inc({ vector: label }, Math.max(0, now - countedWindows[key]));
+        countedWindows[key] = Math.max(countedWindows[key], now);
+      }
+    },
+  });
+
   if (questionLog) {
     const counted = { written: 0, refused: 0, overflowed: 0 };
     new Counter({

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readConfig } from '../config/config.js';
-import { CorpusError, loadCorpus } from '../core/corpus/corpus.js';
+import { CorpusError } from '../core/corpus/corpus.js';
 import { CorpusEditError } from '../core/corpus/corpus-edit-error.js';
 import { webDocument } from '../core/corpus/web/web-document.js';
 import { CorpusEditor, type AddedDocument } from '../core/corpus-editor.js';
 import { configuredLogger } from '../startup/configured-logger.js';
+import { openConfiguredCorpus } from '../startup/open-corpus.js';
 import { openKnowledgeBase } from '../startup/open-knowledge-base.js';
 import { runProgram } from '../startup/run-program.js';
 import { parseCommandLine } from './command-line.js';
@@ -15,14 +16,16 @@ const USAGE = `Usage: npm run corpus -- add <file|url> [--replace]
        npm run corpus -- list
        npm run corpus -- remove <name>
 
-Changes the documents in CORPUS_PATH (a directory) as /corpus does in Discord:
+Changes the documents in CORPUS_PATH (a directory), or with DATABASE_URL those
+every process of the bot shares, as /corpus does in Discord:
   add      adds a .txt/.md file, or the article at an http(s) link (its main text,
            with its title, byline, site name, date and address as metadata), and
            rebuilds the index; --replace replaces a document of the same name
   list     lists the documents, with their titles, passages and sources
   remove   removes a document by its file name and rebuilds the index
 A refused change (a bad file or link, a name clash) changes nothing. A bot running
-on the same corpus sees the change at its next /reindex or restart.`;
+on the same CORPUS_PATH sees the change at its next /reindex or restart; bots
+sharing DATABASE_URL rebuild from it within seconds.`;
 
 const isLink = (target: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
 
@@ -61,19 +64,24 @@ runProgram(async () => {
   }
 
   const config = readConfig();
+  const logger = configuredLogger(config);
   if (action === 'list') {
-    const corpus = await loadCorpus(config.corpusPath);
-    for (const document of corpus.documents) {
-      const source = document.metadata?.sourceUrl ? `  ${document.metadata.sourceUrl}` : '';
-      const byline = document.metadata?.byline ? ` (${document.metadata.byline})` : '';
-      process.stdout.write(
-        `${document.name}  ${document.title}${byline}: ${document.passages.length} passages${source}\n`,
-      );
+    const { source } = await openConfiguredCorpus(config, logger);
+    try {
+      const { corpus } = await source.read();
+      for (const document of corpus.documents) {
+        const link = document.metadata?.sourceUrl ? `  ${document.metadata.sourceUrl}` : '';
+        const byline = document.metadata?.byline ? ` (${document.metadata.byline})` : '';
+        process.stdout.write(
+          `${document.name}  ${document.title}${byline}: ${document.passages.length} passages${link}\n`,
+        );
+      }
+    } finally {
+      await source.close?.();
     }
     return 0;
   }
 
-  const logger = configuredLogger(config);
   try {
     // What can be refused before loading the model is refused first.
     const addition =
@@ -85,7 +93,7 @@ runProgram(async () => {
     const progress = progressPrinter();
     const knowledgeBase = await openKnowledgeBase(config, logger, progress);
     try {
-      const editor = new CorpusEditor(knowledgeBase, config.corpusPath);
+      const editor = new CorpusEditor(knowledgeBase);
       if (addition) {
         const added = await editor.add(
           addition.name,

@@ -99,8 +99,12 @@ export const SETTINGS = {
   CORPUS_PATH: {
     group: 'Corpus and index',
     default: 'corpus',
-    summary: 'a `.txt`/`.md` file or a directory of them (each file is a document)',
-    comment: ['A .txt/.md file or a directory of them; paragraphs are separated by blank lines.'],
+    summary:
+      'a `.txt`/`.md` file or a directory of them (each file is a document); with `DATABASE_URL`, read only to seed an empty shared corpus',
+    comment: [
+      'A .txt/.md file or a directory of them; paragraphs are separated by blank lines.',
+      'With DATABASE_URL it is read only to seed an empty shared corpus.',
+    ],
     schema: z.string(),
   },
   ALLOW_PRIVATE_URLS: {
@@ -332,10 +336,11 @@ export const SETTINGS = {
     group: 'Scaling',
     defaultLabel: '— (SQLite in `DATA_DIR`)',
     summary:
-      'share the question log, votes, the askers’ key and the rate limits in PostgreSQL, e.g. `postgres://bot:secret@db:5432/bot`; see [scaling](docs/scaling.md#several-machines-sharing-postgresql)',
+      'share the question log, votes, the askers’ key, the rate limits, the corpus and the embedding cache in PostgreSQL, e.g. `postgres://bot:secret@db:5432/bot` (`CORPUS_PATH` then only seeds an empty shared corpus); see [scaling](docs/scaling.md#several-machines-sharing-postgresql)',
     comment: [
       'A PostgreSQL URL (postgres://user:password@host:5432/database): the question log, votes, the key',
-      'that hashes user ids and the rate limits are kept there, shared by every process. Unset: SQLite in DATA_DIR.',
+      'that hashes user ids, the rate limits, the corpus and the embedding cache are kept there, shared by',
+      'every process (CORPUS_PATH then only seeds an empty shared corpus). Unset: SQLite in DATA_DIR.',
     ],
     schema: databaseUrl,
     shown: maskPassword,

@@ -2,20 +2,16 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { silentLogger } from '../logger.js';
 import { EmptyQuestionError, type Answer, type AskOptions, type IndexReport, type ReindexReport } from './answer.js';
-import { loadCorpus } from './corpus/corpus.js';
+import { CorpusFollower } from './corpus-follower.js';
+import type { CorpusSource } from './corpus-source.js';
+import { DirectoryCorpus } from './directory-corpus.js';
 import type { Embedder } from './embedding/embedder.js';
 import { buildSnapshot, type IndexBuildOptions, type ProgressListener } from './index/index-builder.js';
 import { IndexLock, IndexLockedError } from './index/index-lock.js';
+import { loadOrBuild, reindexReport, type LoadedIndex } from './index-loading.js';
 import { RebuildQueue, type CorpusChange } from './rebuild-queue.js';
-import {
-  IndexUnavailableError,
-  readSnapshot,
-  removeStale,
-  staleReason,
-  type IndexSnapshot,
-  type Manifest,
-} from './index/index-store.js';
-import { lexicalTerms, warmUpSegmenter, type LexicalHit } from './search/lexical.js';
+import { removeStale, type IndexSnapshot, type Manifest } from './index/index-store.js';
+import { lexicalTerms, type LexicalHit } from './search/lexical.js';
 import { toSimplifiedScript } from './corpus/normalize.js';
 import { QueryBatcher } from './embedding/query-batcher.js';
 import { isUsableVector } from './embedding/vector-check.js';
@@ -30,7 +26,10 @@ export type { Answer, AnswerPassage, AskOptions, IndexReport, NextPassage, Reind
 export { EmptyQuestionError } from './answer.js';
 
 export interface KnowledgeBaseOptions extends IndexBuildOptions {
+  /** The corpus file or directory (CORPUS_PATH): where the documents are read from, unless `corpus` says otherwise. */
   corpusPath: string;
+  /** Where the documents live, when not in `corpusPath` (a corpus shared by a deployment); closed with the knowledge base. */
+  corpus?: CorpusSource;
   topK?: number;
   /** Overrides the calibrated relevance threshold of the model. */
   minScore?: number;
@@ -50,122 +49,78 @@ export type { CorpusChange } from './rebuild-queue.js';
  */
 export class KnowledgeBase {
   private current: IndexSnapshot;
-  private readonly rebuilds = new RebuildQueue<ReindexReport>(
-    () => this.rebuild(),
-    () => this.progressListeners.clear(),
-  );
+  /** The shared corpus's version the served index was built from (undefined for a corpus of this process's own). */
+  private version: number | undefined;
+  private readonly rebuilds: RebuildQueue<ReindexReport>;
   private readonly progressListeners = new Set<ProgressListener>();
   private readonly batcher: QueryBatcher | undefined;
+  /** Set by a /reindex: the next rebuild tells the other processes of a shared corpus to rebuild too. */
+  private announceNext = false;
+  private follower: CorpusFollower | undefined;
+  /** Passage windows this process's builds embedded, and took from the embedding cache, since it started. */
+  readonly windowsBuilt: { embedded: number; reused: number };
   readonly logger: Logger;
 
   private constructor(
     private readonly options: KnowledgeBaseOptions,
-    snapshot: IndexSnapshot,
-    readonly startReport: IndexReport,
+    readonly corpusSource: CorpusSource,
+    loaded: LoadedIndex,
     private readonly dictionary: Dictionary,
     /** The index directory's lock: none when another process holds it (this one then only reads). */
     private lock: IndexLock | undefined,
   ) {
-    this.current = snapshot;
+    this.current = loaded.snapshot;
+    this.version = loaded.version;
+    this.startReport = loaded.report;
+    this.windowsBuilt = { embedded: loaded.report.embedded, reused: loaded.report.reused };
     this.logger = options.logger ?? silentLogger;
     this.batcher =
       options.batchQueries === false ? undefined : new QueryBatcher(options.embedder, options.batchSize ?? 16);
+    const exclusive = corpusSource.exclusively?.bind(corpusSource);
+    this.rebuilds = new RebuildQueue<ReindexReport>(
+      () => this.rebuild(),
+      () => this.progressListeners.clear(),
+      exclusive ? (work) => exclusive(work) : undefined,
+    );
   }
+
+  readonly startReport: IndexReport;
 
   /**
    * Loads the persisted index when it matches the corpus and the model, and
-   * builds it otherwise (missing, stale, or damaged files, with a warning).
-   * It takes the index directory's lock (index-lock.ts) and holds it until
-   * closed; when another live process holds it, a current index is still
-   * served (read only: a rebuild then fails), and one that would need building
-   * is an {@link IndexLockedError}.
+   * builds it otherwise (index-loading.ts). It takes the index directory's
+   * lock (index-lock.ts) and holds it until closed; when another live
+   * process holds it, a current index is still served (read only: a rebuild
+   * then fails), and one that would need building is an {@link IndexLockedError}.
    */
   static async open(options: KnowledgeBaseOptions, onProgress?: ProgressListener): Promise<KnowledgeBase> {
+    const source = options.corpus ?? new DirectoryCorpus(options.corpusPath);
     const acquired = await IndexLock.acquire(options.indexDir);
     const lock = acquired instanceof IndexLock ? acquired : undefined;
     try {
-      return await KnowledgeBase.openLocked(
-        options,
-        lock,
+      const logger = options.logger ?? silentLogger;
+      // Leftovers of interrupted builds are only leftovers to the writer: another process's may be in progress.
+      if (lock) await removeStale(options.indexDir);
+      else if ('heldBy' in acquired)
+        logger.warn(
+          { indexDir: options.indexDir, heldBy: acquired.heldBy },
+          'the index is held by another process; reading it only',
+        );
+      const loaded = await loadOrBuild(
+        {
+          ...options,
+          logger,
+          source,
+          writer: 'heldBy' in acquired ? { held: false, heldBy: acquired.heldBy } : { held: true },
+        },
         onProgress,
-        'heldBy' in acquired ? acquired.heldBy : undefined,
       );
+      const dictionary = options.dictionary ?? (await CedictDictionary.open());
+      return new KnowledgeBase(options, source, loaded, dictionary, lock);
     } catch (error) {
       await lock?.release();
       throw error;
     }
-  }
-
-  private static async openLocked(
-    options: KnowledgeBaseOptions,
-    lock: IndexLock | undefined,
-    onProgress: ProgressListener | undefined,
-    heldBy: ConstructorParameters<typeof IndexLockedError>[1] | undefined,
-  ): Promise<KnowledgeBase> {
-    const logger = options.logger ?? silentLogger;
-    const started = performance.now();
-    onProgress?.({ phase: 'reading', done: 0, total: 1 });
-    await options.beforeReadingCorpus?.();
-    const corpus = await loadCorpus(options.corpusPath);
-    // Leftovers of interrupted builds are only leftovers to the writer: another process's may be in progress.
-    if (lock) await removeStale(options.indexDir);
-    else logger.warn({ indexDir: options.indexDir, heldBy }, 'the index is held by another process; reading it only');
-    const dictionary = options.dictionary ?? (await CedictDictionary.open());
-
-    let reason: string;
-    try {
-      const snapshot = await readSnapshot(options.indexDir);
-      const stale = staleReason(snapshot.manifest, corpus.contentHash, options.embedder.info, options.hnsw);
-      if (!stale) {
-        // A rebuild loads the segmenter anyway; a warm start would otherwise make the first question wait for it.
-        warmUpSegmenter();
-        const report: IndexReport = {
-          action: 'loaded',
-          reason: 'the persisted index matches the corpus and the model',
-          passages: snapshot.manifest.passages.length,
-          windows: snapshot.manifest.windows.length,
-          embedded: 0,
-          reused: 0,
-          durationMs: performance.now() - started,
-          builtAt: snapshot.manifest.builtAt,
-        };
-        logger.info({ passages: report.passages, builtAt: report.builtAt }, 'loaded the persisted index');
-        return new KnowledgeBase(options, snapshot, report, dictionary, lock);
-      }
-      reason = stale;
-      logger.info({ reason }, 'the persisted index is stale; rebuilding');
-    } catch (error) {
-      if (!(error instanceof IndexUnavailableError)) throw error;
-      reason = error.message;
-      if (error.reason === 'corrupt') logger.warn({ reason }, 'the persisted index is damaged; rebuilding it');
-      else if (error.reason === 'outdated')
-        logger.info({ reason }, 'the persisted index is from another version; rebuilding it');
-      else logger.info({ reason }, 'building the index');
-    }
-
-    if (!lock) throw new IndexLockedError(options.indexDir, heldBy!, `build the index (${reason})`);
-    const { snapshot, embedded, reused } = await buildSnapshot(corpus, { ...options, logger }, onProgress);
-    const report: IndexReport = {
-      action: 'built',
-      reason,
-      passages: snapshot.manifest.passages.length,
-      windows: snapshot.manifest.windows.length,
-      embedded,
-      reused,
-      durationMs: performance.now() - started,
-      builtAt: snapshot.manifest.builtAt,
-    };
-    logger.info(
-      {
-        passages: report.passages,
-        windows: report.windows,
-        embedded,
-        reused,
-        ms: Math.round(report.durationMs),
-      },
-      'built the index',
-    );
-    return new KnowledgeBase(options, snapshot, report, dictionary, lock);
   }
 
   get manifest(): Manifest {
@@ -182,6 +137,29 @@ export class KnowledgeBase {
 
   get isRebuilding(): boolean {
     return this.rebuilds.isRebuilding;
+  }
+
+  /** The version of the shared corpus the served index was built from; undefined for a corpus of this process's own. */
+  get corpusVersion(): number | undefined {
+    return this.version;
+  }
+
+  /**
+   * Keeps the served index on the latest version of a shared corpus: when
+   * another process commits a change (or a /reindex), this one rebuilds from
+   * the shared documents through its queue of rebuilds, answering from the
+   * index in force until the new one is ready. Nothing for a corpus of this
+   * process's own.
+   */
+  followCorpus(): void {
+    const follow = this.corpusSource.follow?.bind(this.corpusSource);
+    if (this.follower || !follow) return;
+    this.follower = new CorpusFollower(follow, {
+      inForce: () => this.version,
+      rebuild: () => this.rebuilds.reindex(),
+      idle: () => this.rebuilds.idle(),
+      logger: this.logger,
+    });
   }
 
   /** The dense bar in force for the served index: calibrated for its model, unless MIN_SCORE sets it. */
@@ -267,7 +245,15 @@ export class KnowledgeBase {
    */
   reindex(onProgress?: ProgressListener): Promise<ReindexReport> {
     if (onProgress) this.progressListeners.add(onProgress);
-    return this.rebuilds.reindex();
+    // A rebuild in progress already reads the latest documents; a new one is told to every process of a shared corpus.
+    if (!this.corpusSource.announceReindex || this.rebuilds.isRebuilding) return this.rebuilds.reindex();
+    this.announceNext = true;
+    const rebuilt = this.rebuilds.reindex();
+    // A rebuild that never started (the deployment's lock out of reach) leaves nothing for a later one to announce.
+    rebuilt.catch(() => {
+      if (!this.rebuilds.isRebuilding) this.announceNext = false;
+    });
+    return rebuilt;
   }
 
   /**
@@ -310,38 +296,27 @@ export class KnowledgeBase {
     };
     // Told before anything is awaited: a rebuild started from an idle queue reports its first phase at once.
     notify({ phase: 'reading', done: 0, total: 1 });
+    const announce = this.announceNext;
+    this.announceNext = false;
     await this.ensureWriter();
+    if (announce) await this.corpusSource.announceReindex?.();
     await this.options.beforeReadingCorpus?.();
-    const corpus = await loadCorpus(this.options.corpusPath);
-    const { snapshot, embedded, reused } = await buildSnapshot(
-      corpus,
-      { ...this.options, logger: this.logger },
-      notify,
-    );
-    this.current = snapshot;
+    const { corpus, version } = await this.corpusSource.read();
+    const built = await buildSnapshot(corpus, { ...this.options, logger: this.logger }, notify);
+    this.current = built.snapshot;
+    this.version = version;
+    this.windowsBuilt.embedded += built.embedded;
+    this.windowsBuilt.reused += built.reused;
 
-    const before = new Map(previous.passages.map((passage) => [passage.id, passage.text]));
-    const after = new Map(snapshot.manifest.passages.map((passage) => [passage.id, passage.text]));
-    const report: ReindexReport = {
-      action: 'built',
-      reason: 'reindex requested',
-      passages: after.size,
-      windows: snapshot.manifest.windows.length,
-      embedded,
-      reused,
-      durationMs: performance.now() - started,
-      builtAt: snapshot.manifest.builtAt,
-      previousPassages: before.size,
-      added: [...after.keys()].filter((id) => !before.has(id)).length,
-      removed: [...before.keys()].filter((id) => !after.has(id)).length,
-      changed: [...after].filter(([id, text]) => before.has(id) && before.get(id) !== text).length,
-    };
-    this.logger.info({ ...report, durationMs: Math.round(report.durationMs) }, 'reindexed');
+    const report = reindexReport(previous, built, performance.now() - started);
+    this.logger.info({ ...report, durationMs: Math.round(report.durationMs), corpusVersion: version }, 'reindexed');
     return report;
   }
 
   async close(): Promise<void> {
+    this.follower?.stop();
     await this.rebuilds.idle();
+    await this.corpusSource.close?.();
     await this.lock?.release();
     await this.options.embedder.close();
     if (!this.options.dictionary) this.dictionary.close();

@@ -5,10 +5,34 @@ export interface CorpusChange<T> {
 }
 
 /**
+ * A change whose rebuild failed and which could not be undone (the shared
+ * corpus's database went away meanwhile): the change stands, and the index
+ * is rebuilt from it once that is possible.
+ */
+export class UndoFailedError extends Error {
+  constructor(
+    readonly rebuildError: unknown,
+    undoError: unknown,
+  ) {
+    super(
+      `the rebuild failed (${rebuildError instanceof Error ? rebuildError.message : String(rebuildError)}) ` +
+        `and the change could not be undone (${undoError instanceof Error ? undoError.message : String(undoError)})`,
+      { cause: undoError },
+    );
+    this.name = 'UndoFailedError';
+  }
+}
+
+/** Runs a task while no other process of the deployment runs one (corpus-source.ts), or at once. */
+export type Exclusive = <T>(work: () => Promise<T>) => Promise<T>;
+
+/**
  * Rebuilds and corpus changes, one at a time, in the order asked: a change
  * never lands on disk while a rebuild reads the corpus, so the index served
  * always matches a corpus that existed as a whole. A rebuild asked for while
- * one runs (or waits its turn) joins it.
+ * one runs (or waits its turn) joins it. With a shared corpus each task also
+ * runs under the deployment's lock (`exclusive`), so a rebuild never reads a
+ * change half-made by another process either.
  */
 export class RebuildQueue<Report> {
   private queue: Promise<unknown> = Promise.resolve();
@@ -21,6 +45,7 @@ export class RebuildQueue<Report> {
     private readonly rebuild: () => Promise<Report>,
     /** Called when a rebuild ends, however it ends. */
     private readonly onRebuildEnd: () => void,
+    private readonly exclusive: Exclusive = (work) => work(),
   ) {}
 
   get isRebuilding(): boolean {
@@ -45,7 +70,7 @@ export class RebuildQueue<Report> {
   /**
    * Changes the corpus, then rebuilds, after whatever is queued. A change
    * that throws changed nothing; a rebuild that fails is undone, and the
-   * failure passed on.
+   * failure passed on (as an {@link UndoFailedError} if undoing failed too).
    */
   change<T>(change: () => Promise<CorpusChange<T>>): Promise<{ value: T; report: Report }> {
     return this.serially(async () => {
@@ -53,7 +78,11 @@ export class RebuildQueue<Report> {
       try {
         return { value, report: await this.start() };
       } catch (error) {
-        await undo();
+        try {
+          await undo();
+        } catch (undoError) {
+          throw new UndoFailedError(error, undoError);
+        }
         throw error;
       }
     });
@@ -80,7 +109,8 @@ export class RebuildQueue<Report> {
    * else the caller does).
    */
   private serially<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.busy === 0 ? task() : this.queue.then(task, task);
+    const exclusively = () => this.exclusive(task);
+    const result = this.busy === 0 ? exclusively() : this.queue.then(exclusively, exclusively);
     this.busy++;
     const settled = result.then(
       () => undefined,

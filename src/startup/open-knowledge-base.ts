@@ -4,6 +4,7 @@ import { TransformersEmbedder } from '../core/embedding/transformers-embedder.js
 import { KnowledgeBase, type KnowledgeBaseOptions, type ProgressListener } from '../core/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import type { DownloadProgress } from '../core/embedding/model-download.js';
+import { openConfiguredCorpus, type ConfiguredCorpus } from './open-corpus.js';
 
 /** A download in the log: a line when a file starts and at each quarter of it. */
 function downloadLogger(logger: Logger, endpoint: string): (progress: DownloadProgress) => void {
@@ -55,17 +56,32 @@ export function knowledgeBaseOptions(config: Config, embedder: Embedder, logger:
   };
 }
 
-/** Wires the configured model and paths into a ready knowledge base: shared by the bot and the CLI. */
+/**
+ * Wires the configured corpus (CORPUS_PATH, or the one shared through
+ * DATABASE_URL), model and paths into a ready knowledge base: shared by the
+ * bot and the CLI. The corpus comes first: a database that cannot be used
+ * stops start-up before the model is loaded.
+ */
 export async function openKnowledgeBase(
   config: Config,
   logger: Logger,
   onProgress?: ProgressListener,
 ): Promise<KnowledgeBase> {
-  const embedder = await loadConfiguredEmbedder(config, logger);
+  const corpus: ConfiguredCorpus = await openConfiguredCorpus(config, logger);
+  let embedder: Embedder | undefined;
   try {
-    return await KnowledgeBase.open(knowledgeBaseOptions(config, embedder, logger), onProgress);
+    embedder = await loadConfiguredEmbedder(config, logger);
+    return await KnowledgeBase.open(
+      {
+        ...knowledgeBaseOptions(config, embedder, logger),
+        corpus: corpus.source,
+        ...(corpus.vectorCache ? { vectorCache: corpus.vectorCache } : {}),
+      },
+      onProgress,
+    );
   } catch (error) {
-    await embedder.close();
+    await embedder?.close();
+    await corpus.source.close?.();
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import { ConfigError } from '../config/config.js';
 import { CorpusError } from '../core/corpus/corpus.js';
 import { ModelLoadError } from '../core/embedding/embedder.js';
 import { IndexLockedError } from '../core/index/index-lock.js';
-import { QuestionLogError } from '../store/errors.js';
+import { QuestionLogError, SharedCorpusError } from '../store/errors.js';
 
 /** Problems the user can fix: printed as a plain message, no stack trace. */
 export function isExpectedStartupError(error: unknown): error is Error {
@@ -11,7 +11,8 @@ export function isExpectedStartupError(error: unknown): error is Error {
     error instanceof ModelLoadError ||
     error instanceof CorpusError ||
     error instanceof IndexLockedError ||
-    error instanceof QuestionLogError
+    error instanceof QuestionLogError ||
+    error instanceof SharedCorpusError
   );
 }
 

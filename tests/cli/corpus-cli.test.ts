@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyOfCorpus, makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../support/fixtures.js';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { articlePage, page, startWebServer, type WebServer } from '../support/web-server.js';
 
 const run = promisify(execFile);
@@ -96,4 +97,37 @@ describe('given `npm run corpus`', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('Usage: npm run corpus -- add <file|url> [--replace]');
   });
+});
+
+describe('given DATABASE_URL, `npm run corpus`', () => {
+  let server: TestPostgres | undefined;
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('then it changes and lists the shared corpus (seeded from CORPUS_PATH), and leaves CORPUS_PATH as it is', async () => {
+    server = await startPostgres();
+    const url = await server.createDatabase();
+    const ownCorpus = await copyOfCorpus();
+    const env = { DATABASE_URL: url, CORPUS_PATH: ownCorpus, INDEX_DIR: await tempDir('cli-index-') };
+    const file = path.join(await tempDir('upload-'), 'note.md');
+    await writeFile(file, '# 补充说明\n\n苹果公司没有参与这场竞争,它在人工智能上另有打算。\n');
+
+    const added = await corpus(['add', file], env);
+    expect(added.stdout).toMatch(/^Added note\.md from .*note\.md \(1 passages\)\./);
+    const listed = await corpus(['list'], env);
+
+    expect(
+      listed.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('  ')[0]),
+    ).toEqual(['note.md', 'wang-weijia-deepseek-wall-street.txt']);
+    expect(await readdir(ownCorpus)).toEqual(['wang-weijia-deepseek-wall-street.txt']);
+    expect(await server.rows(url, 'SELECT version, reason, document FROM corpus_versions ORDER BY version')).toEqual([
+      { version: 1, reason: 'seeded', document: null },
+      { version: 2, reason: 'added', document: 'note.md' },
+    ]);
+  }, 120_000);
 });

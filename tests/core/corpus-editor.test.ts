@@ -51,7 +51,7 @@ async function editorOf(corpusPath?: string) {
       },
     },
   });
-  return { editor: new CorpusEditor(knowledgeBase, corpus), knowledgeBase, embedder, corpusPath: corpus, failCommits };
+  return { editor: new CorpusEditor(knowledgeBase), knowledgeBase, embedder, corpusPath: corpus, failCommits };
 }
 
 async function refusal(work: Promise<unknown>): Promise<string> {
@@ -220,7 +220,7 @@ describe('given a /reindex still reading the corpus when a document is added', (
     });
     let letRead!: () => void;
     holdRead = new Promise<void>((resolve) => (letRead = resolve));
-    const editor = new CorpusEditor(knowledgeBase, corpusPath);
+    const editor = new CorpusEditor(knowledgeBase);
 
     const reindexing = knowledgeBase.reindex();
     await reading;

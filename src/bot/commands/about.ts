@@ -19,6 +19,11 @@ export interface AboutFormatOptions {
   kept: QuestionStore['keeps'];
   /** The gateway shards this process runs, when SHARD_COUNT is set. */
   shards?: { count: number; ids: readonly number[] } | undefined;
+  /**
+   * With DATABASE_URL: the shared corpus's version the index was built from, and the passage windows this
+   * process's builds embedded and took from the shared cache.
+   */
+  sharedCorpus?: { version: number; embedded: number; reused: number } | undefined;
 }
 
 /** A model directory is shown by its name: the server's file paths are nobody's business. */
@@ -114,6 +119,12 @@ export function formatAbout(manifest: Manifest, options: AboutFormatOptions): Re
       inline: false,
     });
   }
+  if (options.sharedCorpus)
+    embed.fields!.push({
+      name: t(language, 'aboutCorpus'),
+      value: t(language, 'aboutCorpusValue', { ...options.sharedCorpus }),
+      inline: false,
+    });
   const sectionList = bulletList(sections, DISCORD_LIMITS.fieldValue);
   if (sectionList) embed.fields!.push({ name: t(language, 'aboutSections'), value: sectionList, inline: false });
   embed.fields!.push({
@@ -140,6 +151,10 @@ export const about: SlashCommand = {
           bar: knowledgeBase.bar,
           kept: context.questionLog.keeps,
           shards: context.config.discord.shards,
+          sharedCorpus:
+            knowledgeBase.corpusVersion === undefined
+              ? undefined
+              : { version: knowledgeBase.corpusVersion, ...knowledgeBase.windowsBuilt },
         });
       },
       { ephemeral: true, deferNow: context.knowledge.current === undefined },

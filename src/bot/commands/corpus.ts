@@ -4,6 +4,8 @@ import { CorpusEditError } from '../../core/corpus/corpus-edit-error.js';
 import { MAX_DOCUMENT_BYTES } from '../../core/corpus/document-decoding.js';
 import { checkedUrl } from '../../core/corpus/web/page-fetch.js';
 import type { KnowledgeBase } from '../../core/knowledge-base.js';
+import { UndoFailedError } from '../../core/rebuild-queue.js';
+import { DatabaseUnavailableError } from '../../store/errors.js';
 import { isBotAdmin } from '../admins.js';
 import { downloadAttachment } from '../attachment-download.js';
 import { DISCORD_LIMITS, enforceLimits } from '../discord-limits.js';
@@ -18,9 +20,9 @@ import { adminCommandBuilder, type CommandContext, type SlashCommand } from './c
 /** One editor per knowledge base: it runs the bot's corpus changes one at a time. */
 const editors = new WeakMap<KnowledgeBase, CorpusEditor>();
 
-function editorFor(knowledgeBase: KnowledgeBase, corpusPath: string): CorpusEditor {
+function editorFor(knowledgeBase: KnowledgeBase): CorpusEditor {
   let editor = editors.get(knowledgeBase);
-  if (!editor) editors.set(knowledgeBase, (editor = new CorpusEditor(knowledgeBase, corpusPath)));
+  if (!editor) editors.set(knowledgeBase, (editor = new CorpusEditor(knowledgeBase)));
   return editor;
 }
 
@@ -45,9 +47,17 @@ function named<Builder extends Describable<Builder>>(
     .setDescriptionLocalizations(localizations({ key: description }));
 }
 
-/** A rebuild after a change that failed: the change was undone, and the admin is told why. */
+/**
+ * A change that was refused, or could not be made (the shared database out of reach: errors.ts says so), or
+ * whose rebuild failed: then the change was undone, and the admin is told why, or that it could not be.
+ */
 function rebuildFailed(error: unknown, context: CommandContext): never {
-  if (error instanceof CorpusEditError || error instanceof UserFacingError) throw error;
+  if (error instanceof CorpusEditError || error instanceof UserFacingError || error instanceof DatabaseUnavailableError)
+    throw error;
+  if (error instanceof UndoFailedError) {
+    context.logger.error({ err: error }, 'a corpus change stays although its rebuild failed: it could not be undone');
+    throw new UserFacingError('corpusChangeKept', { reason: failureReason(error.rebuildError) }, { cause: error });
+  }
   context.logger.warn({ err: error }, 'a corpus change was undone: its rebuild failed');
   throw new UserFacingError('corpusRebuildFailed', { reason: failureReason(error) }, { cause: error });
 }
@@ -92,7 +102,7 @@ async function add(interaction: ChatInputCommandInteraction, context: CommandCon
   const hasFile = interaction.options.getAttachment('file') !== null;
   if (hasFile === (link !== null)) throw new UserFacingError('corpusFileOrUrl');
   const replace = interaction.options.getBoolean('replace') ?? false;
-  const editor = async () => editorFor(await context.knowledge.whenReady(), context.config.corpusPath);
+  const editor = async () => editorFor(await context.knowledge.whenReady());
   const fetchAddition = link === null ? await fromFile(interaction, editor) : fromLink(link, context);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const addition = await fetchAddition();
@@ -135,7 +145,7 @@ async function remove(interaction: ChatInputCommandInteraction, context: Command
   const document = interaction.options.getString('document', true);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const knowledgeBase = await context.knowledge.whenReady();
-  const editor = editorFor(knowledgeBase, context.config.corpusPath);
+  const editor = editorFor(knowledgeBase);
   const name = escapeQuoted(document);
   context.logger.info({ user: interaction.user.id, document }, 'removing a document');
   let report;
@@ -223,7 +233,7 @@ export const corpus: SlashCommand = {
     const knowledgeBase = context.knowledge.current;
     if (!knowledgeBase) return [];
     const typed = interaction.options.getFocused().toLowerCase();
-    const names = await editorFor(knowledgeBase, context.config.corpusPath).documentNames();
+    const names = await editorFor(knowledgeBase).documentNames();
     return names
       .filter((name) => name.toLowerCase().includes(typed) && name.length <= 100)
       .map((name) => ({ name, value: name }));

@@ -1,5 +1,6 @@
 import { MessageFlags } from 'discord.js';
 import type { ReindexReport } from '../../core/knowledge-base.js';
+import { DatabaseUnavailableError } from '../../store/errors.js';
 import { isBotAdmin } from '../admins.js';
 import { UserFacingError } from '../errors.js';
 import { t } from '../i18n.js';
@@ -34,6 +35,8 @@ export const reindex: SlashCommand = {
       );
     } catch (error) {
       logger.warn({ err: error, user: interaction.user.id }, 'reindex failed; the previous index keeps serving');
+      // The shared corpus's database out of reach: errors.ts says to try again later.
+      if (error instanceof DatabaseUnavailableError) throw error;
       throw new UserFacingError('reindexFailed', { reason: failureReason(error) }, { cause: error });
     }
     const summary = describeRebuild(report, language);

@@ -52,6 +52,9 @@ export const english = {
   aboutBarMinScore: '{bar}, set by MIN_SCORE',
   aboutShards: 'Shards of this process',
   aboutShardsValue: '{ids} of {count}',
+  aboutCorpus: 'Shared corpus',
+  aboutCorpusValue:
+    'Version {version}, the same for every process of the bot. This process embedded {embedded} passages for its index and took {reused} from the shared cache.',
   aboutKeptHeading: 'What is kept',
   aboutKeptQuestions:
     'For the bot’s owner, each question is logged: when, how and where it was asked (command, DM, mention; server, DM or group DM), the server, ' +
@@ -171,6 +174,10 @@ export const english = {
   corpusDownloadFailed: 'The file could not be downloaded from Discord. Please try again.',
   corpusRebuildFailed:
     'The rebuild failed, so nothing was changed: the documents and the index stay as they were. Reason: {reason}',
+  corpusChangeKept:
+    'The rebuild failed, and the change could not be undone: it stays in the corpus, and the previous index keeps answering until a rebuild succeeds. Reason: {reason}',
+  sharedDatabaseUnavailable:
+    'The database the bot’s processes share cannot be reached just now, so nothing was changed. Questions are still answered from the current index. Please try again later.',
   unknownCommand: 'This bot does not know that command; its command list may be out of date.',
   unknownComponent: 'This button belongs to a version of the bot that is gone. Please ask again.',
   restarting: 'The bot is restarting. Please ask again in a minute.',

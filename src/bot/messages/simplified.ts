@@ -45,6 +45,9 @@ export const simplified: Record<MessageKey, string> = {
   aboutBarMinScore: '{bar},由 MIN_SCORE 设定',
   aboutShards: '本进程的分片',
   aboutShardsValue: '{ids}(共 {count} 个)',
+  aboutCorpus: '共享语料库',
+  aboutCorpusValue:
+    '第 {version} 版,机器人的每个进程都相同。本进程为索引嵌入了 {embedded} 个段落,从共享缓存取用了 {reused} 个。',
   aboutKeptHeading: '保留哪些数据',
   aboutKeptQuestions:
     '为机器人的管理者,每个问题都会被记录:时间、提问方式和地点(命令、私信、提及;服务器、私信或群组私信)、服务器、语言、问题本身、是否得到回答、' +
@@ -146,6 +149,9 @@ export const simplified: Record<MessageKey, string> = {
   corpusReplacedFrom: '已从 {url} 替换 {name}({passages} 个段落)。',
   corpusDownloadFailed: '无法从 Discord 下载这个文件,请重试。',
   corpusRebuildFailed: '重建失败,因此没有做任何改动:文档和索引保持原样。原因:{reason}',
+  corpusChangeKept: '重建失败,而且改动无法撤销:它留在语料库中,在重建成功之前仍由原来的索引回答。原因:{reason}',
+  sharedDatabaseUnavailable:
+    '机器人各进程共享的数据库暂时无法连接,因此没有做任何改动。问题仍由当前索引回答。请稍后再试。',
   unknownCommand: '机器人不认识这个命令,命令列表可能已过时。',
   unknownComponent: '这个按钮来自机器人已不再使用的版本,请重新提问。',
   restarting: '机器人正在重启,请过一分钟再问。',

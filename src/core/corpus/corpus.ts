@@ -179,31 +179,59 @@ async function listFiles(corpusPath: string): Promise<{ root: string; files: str
   return { root: corpusPath, files };
 }
 
-/** Reads a corpus file or directory into passages. */
-export async function loadCorpus(corpusPath: string): Promise<Corpus> {
-  const { root, files } = await listFiles(corpusPath);
-  const hash = createHash('sha256').update(`parser:${PARSER_VERSION}\n`);
-  const documents: CorpusDocument[] = [];
-  for (const file of files) {
-    let text: string;
+/** A document as it is stored: its file name and its text, front matter included. */
+export interface DocumentFile {
+  name: string;
+  text: string;
+}
+
+/** The document files of a corpus file or directory, sorted by name, as {@link loadCorpus} reads them. */
+export async function readDocumentFiles(corpusPath: string): Promise<{ root: string; files: DocumentFile[] }> {
+  const { root, files: names } = await listFiles(corpusPath);
+  const files: DocumentFile[] = [];
+  for (const name of names) {
     try {
-      text = await readFile(path.join(root, file), 'utf8');
+      files.push({ name, text: await readFile(path.join(root, name), 'utf8') });
     } catch (error) {
       throw new CorpusError(
-        `The corpus file ${path.join(root, file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+        `The corpus file ${path.join(root, name)} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
         {
           cause: error,
         },
       );
     }
-    hash.update(`${file}\n${text.length}\n`).update(text);
-    documents.push(parseDocumentFile(file, text));
+  }
+  return { root, files };
+}
+
+/** Byte order of names, as a directory listing is sorted: the same documents always hash the same. */
+function byName(a: DocumentFile, b: DocumentFile): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * Parses document files into a corpus, wherever they were stored (`root`
+ * says where, for the manifest; `place`, for messages). The same files make
+ * the same content hash, read from a directory or from a shared store.
+ */
+export function corpusFromDocuments(root: string, files: readonly DocumentFile[], place = root): Corpus {
+  const hash = createHash('sha256').update(`parser:${PARSER_VERSION}\n`);
+  const documents: CorpusDocument[] = [];
+  for (const { name, text } of [...files].sort(byName)) {
+    hash.update(`${name}\n${text.length}\n`).update(text);
+    documents.push(parseDocumentFile(name, text));
   }
   const passages = documents.flatMap((document) => document.passages);
   if (passages.length === 0) {
     throw new CorpusError(
-      `The corpus at ${corpusPath} has no paragraphs to answer from (paragraphs are separated by blank lines).`,
+      `The corpus at ${place} has no paragraphs to answer from (paragraphs are separated by blank lines).`,
     );
   }
   return { root, documents, passages, contentHash: hash.digest('hex') };
+}
+
+/** Reads a corpus file or directory into passages. */
+export async function loadCorpus(corpusPath: string): Promise<Corpus> {
+  const { root, files } = await readDocumentFiles(corpusPath);
+  return corpusFromDocuments(root, files, corpusPath);
 }

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, rm, truncate } from 'node:fs/promises';
 import { writeDurably } from '../durable-files.js';
 import path from 'node:path';
 import type { ModelInfo } from './embedder.js';
+import { vectorSpaceOf, type VectorCache } from './vector-cache.js';
 import { isUsableVector } from './vector-check.js';
 
 /**
@@ -27,17 +28,6 @@ const MAGIC = Buffer.from('ABVEC001');
 const KEY_BYTES = 32;
 const CHECK_BYTES = 8;
 
-/** What a cached vector depends on besides its text. */
-function spaceOf(model: ModelInfo): string {
-  return JSON.stringify({
-    id: model.id,
-    fingerprint: model.fingerprint,
-    dimensions: model.dimensions,
-    quantized: model.quantized,
-    passagePrefix: model.passagePrefix,
-  });
-}
-
 /** The key of a text as it is embedded (hex SHA-256). */
 export function textKey(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -47,7 +37,8 @@ function checksum(key: Buffer, vector: Buffer): Buffer {
   return createHash('sha256').update(key).update(vector).digest().subarray(0, CHECK_BYTES);
 }
 
-export class EmbeddingCache {
+/** The vector cache of one process: a file per vector space in the index directory (the default {@link VectorCache}). */
+export class EmbeddingCache implements VectorCache {
   private readonly vectors = new Map<string, Float32Array>();
   /** Bytes of the file that hold whole, verified records (anything after is cut before appending). */
   private validBytes = 0;
@@ -63,9 +54,9 @@ export class EmbeddingCache {
 
   /** Reads the cache of this model's vector space (empty when there is none, or it belongs to another space). */
   static async open(indexDir: string, model: ModelInfo): Promise<EmbeddingCache> {
-    const space = spaceOf(model);
-    const name = `${createHash('sha256').update(space).digest('hex').slice(0, 16)}.vectors`;
-    const cache = new EmbeddingCache(path.join(indexDir, EMBEDDING_CACHE_DIR, name), space, model.dimensions);
+    const space = vectorSpaceOf(model);
+    const file = path.join(indexDir, EMBEDDING_CACHE_DIR, `${space.id}.vectors`);
+    const cache = new EmbeddingCache(file, space.description, model.dimensions);
     let data: Buffer;
     try {
       data = await readFile(cache.file);
@@ -83,6 +74,15 @@ export class EmbeddingCache {
 
   get(key: string): Float32Array | undefined {
     return this.vectors.get(key);
+  }
+
+  async lookup(keys: readonly string[]): Promise<Map<string, Float32Array>> {
+    const found = new Map<string, Float32Array>();
+    for (const key of keys) {
+      const vector = this.vectors.get(key);
+      if (vector) found.set(key, vector);
+    }
+    return found;
   }
 
   private header(): Buffer {
@@ -155,8 +155,8 @@ export class EmbeddingCache {
    * Rewrites the file with only these keys (the vectors the new index
    * serves), atomically: written beside it, synced, then renamed over it.
    */
-  async retainOnly(keys: Iterable<string>): Promise<void> {
-    const kept = new Set([...keys].filter((key) => this.vectors.has(key)));
+  async retainOnly(keys: readonly string[]): Promise<void> {
+    const kept = new Set(keys.filter((key) => this.vectors.has(key)));
     if (kept.size === this.vectors.size && this.fileBytes === this.validBytes && this.unusable === 0) return;
     await mkdir(path.dirname(this.file), { recursive: true });
     const bytes = Buffer.concat([this.header(), ...[...kept].map((key) => this.record(key, this.vectors.get(key)!))]);

@@ -4,7 +4,8 @@ import { silentLogger } from '../../logger.js';
 import type { Corpus } from '../corpus/corpus.js';
 import type { Embedder } from '../embedding/embedder.js';
 import { EmbeddingCache, textKey } from '../embedding/embedding-cache.js';
-import { vectorProblem } from '../embedding/vector-check.js';
+import { vectorSpaceOf, type VectorCache, type VectorCacheOpener } from '../embedding/vector-cache.js';
+import { isUsableVector, vectorProblem } from '../embedding/vector-check.js';
 import {
   createVectorIndex,
   DEFAULT_HNSW,
@@ -45,10 +46,12 @@ export interface IndexBuildOptions {
   hnsw?: HnswParameters;
   writeHooks?: WriteHooks;
   /**
-   * Reuse the vectors of earlier builds (embedding-cache.ts) so that only new
+   * Reuse the vectors of earlier builds (vector-cache.ts) so that only new
    * or changed passages are embedded. On by default.
    */
   embeddingCache?: boolean;
+  /** Where those vectors are kept: by default a file in `indexDir` (embedding-cache.ts). */
+  vectorCache?: VectorCacheOpener;
   logger?: Logger;
 }
 
@@ -60,14 +63,34 @@ export interface BuildResult {
   reused: number;
 }
 
-/** The embedding cache of the index directory, or none when it is off or cannot be read (then everything is embedded). */
-async function openCache(options: IndexBuildOptions, logger: Logger): Promise<EmbeddingCache | undefined> {
+/** The embedding cache, or none when it is off or cannot be read (then everything is embedded). */
+async function openCache(options: IndexBuildOptions, logger: Logger): Promise<VectorCache | undefined> {
   if (options.embeddingCache === false) return undefined;
   try {
-    return await EmbeddingCache.open(options.indexDir, options.embedder.info);
+    return options.vectorCache
+      ? await options.vectorCache(vectorSpaceOf(options.embedder.info))
+      : await EmbeddingCache.open(options.indexDir, options.embedder.info);
   } catch (error) {
     logger.warn({ err: error }, 'the embedding cache cannot be read; embedding every passage');
     return undefined;
+  }
+}
+
+/** The usable vectors the cache holds for these keys; none when it cannot be read now. */
+async function cachedVectors(
+  cache: VectorCache | undefined,
+  keys: readonly string[],
+  dimensions: number,
+  logger: Logger,
+): Promise<Map<string, Float32Array>> {
+  if (!cache) return new Map();
+  try {
+    const found = await cache.lookup([...new Set(keys)]);
+    for (const [key, vector] of found) if (!isUsableVector(vector, dimensions)) found.delete(key);
+    return found;
+  } catch (error) {
+    logger.warn({ err: error }, 'the embedding cache cannot be read; embedding every passage');
+    return new Map();
   }
 }
 
@@ -97,10 +120,11 @@ export async function buildSnapshot(
   // Only the texts no earlier build embedded in this vector space go to the model, each once.
   let cache = await openCache(options, logger);
   const keys = windowTexts.map(textKey);
+  const cached = await cachedVectors(cache, keys, embedder.info.dimensions, logger);
   const computed = new Map<string, Float32Array>();
   const missing = new Map<string, string>();
   keys.forEach((key, index) => {
-    if (!cache?.get(key)) missing.set(key, windowTexts[index]!);
+    if (!cached.has(key)) missing.set(key, windowTexts[index]!);
   });
   const toEmbed = [...missing];
   onProgress?.({ phase: 'embedding', done: 0, total: toEmbed.length });
@@ -113,7 +137,7 @@ export async function buildSnapshot(
     const entries = batch.map(([key], offset) => ({ key, vector: batchVectors[offset]! }));
     for (const { key, vector } of entries) computed.set(key, vector);
     try {
-      await cache?.add(entries);
+      await cache?.add(entries.filter(({ vector }) => isUsableVector(vector, embedder.info.dimensions)));
     } catch (error) {
       logger.warn({ err: error }, 'could not add to the embedding cache; carrying on without it');
       cache = undefined;
@@ -125,7 +149,7 @@ export async function buildSnapshot(
   // the window is left out of the dense index, with a warning naming its passage; lexical search still finds it.
   const windowsWithoutVector: number[] = [];
   keys.forEach((key, label) => {
-    const vector = computed.get(key) ?? cache!.get(key)!;
+    const vector = computed.get(key) ?? cached.get(key)!;
     const problem = vectorProblem(vector, embedder.info.dimensions);
     if (problem === undefined) {
       vectors.addPoint(Array.from(vector), label);

@@ -76,6 +76,41 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         CHECK (installation IN ('server', 'user-in-server', 'bot-dm', 'private-channel'));
     `,
   },
+  {
+    version: 3,
+    description: 'the corpus every process answers from, versioned, and the embedding cache they share',
+    sql: `
+      -- Every change of the shared corpus is a version; the latest is the corpus every process should serve.
+      CREATE TABLE corpus_versions (
+        version BIGINT PRIMARY KEY CHECK (version > 0),
+        reason TEXT NOT NULL CHECK (reason IN ('seeded', 'added', 'replaced', 'removed', 'reindexed', 'undone')),
+        document TEXT,
+        made_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE TABLE corpus_documents (
+        name TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        -- The version that last put it in.
+        version BIGINT NOT NULL REFERENCES corpus_versions (version),
+        CHECK (name <> '')
+      );
+      -- Names are unique in any letter case, as in the corpus editor.
+      CREATE UNIQUE INDEX corpus_documents_by_lower_name ON corpus_documents (lower(name));
+      -- A vector space: the model and how it is asked (src/core/embedding/vector-cache.ts).
+      CREATE TABLE embedding_spaces (
+        space TEXT PRIMARY KEY,
+        description TEXT NOT NULL,
+        dimensions INTEGER NOT NULL CHECK (dimensions > 0)
+      );
+      -- Passage vectors by space and SHA-256 of the text embedded: float32, little-endian.
+      CREATE TABLE embedding_cache (
+        space TEXT NOT NULL REFERENCES embedding_spaces (space) ON DELETE CASCADE,
+        key BYTEA NOT NULL CHECK (length(key) = 32),
+        vector BYTEA NOT NULL,
+        PRIMARY KEY (space, key)
+      );
+    `,
+  },
 ];
 
 /** The schema this code knows. */

@@ -37,6 +37,31 @@ describe('given /about', () => {
     ).toContain('A rebuild is running');
   });
 
+  it('then with a shared corpus it shows the version in force and what this process embedded, after the documents, in the asker’s language', () => {
+    const sharedCorpus = { version: 7, embedded: 2, reused: 59 };
+    const english = formatAbout(manifest, {
+      language: 'en',
+      isRebuilding: false,
+      bar: CALIBRATED,
+      kept: KEPT,
+      sharedCorpus,
+    }).embeds[0]!.fields!;
+    expect(english.map((field) => field.name).slice(4, 6)).toEqual(['Documents', 'Shared corpus']);
+    expect(english[5]!.value).toBe(
+      'Version 7, the same for every process of the bot. This process embedded 2 passages for its index and took 59 from the shared cache.',
+    );
+    const chinese = formatAbout(manifest, {
+      language: 'zh-Hans',
+      isRebuilding: false,
+      bar: CALIBRATED,
+      kept: KEPT,
+      sharedCorpus,
+    }).embeds[0]!.fields!;
+    expect(chinese.find((field) => field.name === '共享语料库')?.value).toBe(
+      '第 7 版,机器人的每个进程都相同。本进程为索引嵌入了 2 个段落,从共享缓存取用了 59 个。',
+    );
+  });
+
   it('then a bar set by MIN_SCORE says so, in the asker’s language', () => {
     const bar = { ...CALIBRATED, bar: 0.5, source: 'MIN_SCORE' as const };
     const fields = formatAbout(manifest, { language: 'zh-Hans', isRebuilding: false, bar, kept: KEPT }).embeds[0]!

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/bot/metrics.js';
 import { PostgresQuestionLog } from '../../../src/store/postgres/question-log.js';
-import { HEARTBEAT_MS, startBot, type RunningBot } from '../../support/bot-harness.js';
-import { FakeDiscord, type MessageRecord } from '../../support/fake-discord.js';
+import { ADMIN_USER_ID, HEARTBEAT_MS, startBot, type RunningBot } from '../../support/bot-harness.js';
+import {
+  FakeDiscord,
+  type AttachmentInput,
+  type InteractionState,
+  type MessageRecord,
+} from '../../support/fake-discord.js';
 import { makeTinyModel, removeTempDirs } from '../../support/fixtures.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 import { quotedParagraphs, replyTo } from '../../support/reliability.js';
@@ -92,5 +97,56 @@ describe('given PostgreSQL restarted while questions are being answered', () => 
     } finally {
       metrics.close();
     }
+  }, 90_000);
+});
+
+const ARTICLE = 'wang-weijia-deepseek-wall-street.txt';
+const NOTE = '# 补充说明\n\n苹果公司没有参与这场竞争。\n\n台积电的产能依旧紧张。\n';
+const TRY_LATER =
+  'The database the bot’s processes share cannot be reached just now, so nothing was changed. Questions are still answered from the current index. Please try again later.';
+
+/** An admin's /corpus add or /reindex, once its reply is final (progress edits come first). */
+function adminCommand(
+  name: 'corpus' | 'reindex',
+  isFinal: (content: string) => boolean,
+  options: Record<string, AttachmentInput> = {},
+): Promise<InteractionState> {
+  const handle = fake.sendInteraction({
+    name,
+    ...(name === 'corpus' ? { subcommand: 'add' } : {}),
+    options,
+    userId: ADMIN_USER_ID,
+  });
+  return handle.waitFor((state) => isFinal(state.content ?? ''), 20_000).then(() => handle.settled(20_000));
+}
+
+describe('given PostgreSQL unreachable when an admin changes the corpus', () => {
+  it('then questions are still answered, /corpus add and /reindex are told ephemerally to try again later, and once it is back nothing was lost and the change goes through', async () => {
+    const knowledgeBase = await running.bot.ready;
+    const version = knowledgeBase.corpusVersion!;
+    const note = { file: { filename: 'note.md', data: NOTE } };
+
+    await server.stopServer();
+    try {
+      const refused = await adminCommand('corpus', (content) => content === TRY_LATER, note);
+      expect(refused.ephemeral).toBe(true);
+      const reindex = await adminCommand('reindex', (content) => content === TRY_LATER);
+      expect(reindex.ephemeral).toBe(true);
+      const { reply } = await askAndAwaitAnswer();
+      expect(quotedParagraphs(reply).length).toBeGreaterThan(0);
+      expect(knowledgeBase.corpusVersion).toBe(version);
+    } finally {
+      await server.startServer();
+    }
+
+    expect(await server.rows(url, 'SELECT name FROM corpus_documents')).toEqual([{ name: ARTICLE }]);
+    expect(await server.rows(url, 'SELECT MAX(version) AS version FROM corpus_versions')).toEqual([{ version }]);
+    const added = await adminCommand('corpus', (content) => /^Added /.test(content), note);
+    expect(added.content!.split('\n')[0]).toBe('Added note.md (UTF-8, 2 passages).');
+    expect(knowledgeBase.corpusVersion).toBe(version + 1);
+    expect((await server.rows(url, 'SELECT name FROM corpus_documents ORDER BY name')).map((row) => row.name)).toEqual([
+      'note.md',
+      ARTICLE,
+    ]);
   }, 90_000);
 });

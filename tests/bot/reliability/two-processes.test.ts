@@ -23,6 +23,9 @@ let processes: BotProcess[];
 let guilds: [string, string];
 
 const RATE_LIMIT = 3;
+/** A document for /corpus add: its second paragraph answers 台积电的先进封装. */
+const NOTE =
+  '# 补充说明\n\n苹果公司没有参与这场竞争,它在人工智能上另有打算。\n\n台积电的产能依旧紧张,先进封装供不应求。\n';
 
 async function startProcess(shard: number, common: Record<string, string>): Promise<BotProcess> {
   const metricsPort = await freeLoopbackPort();
@@ -77,8 +80,8 @@ function newUser(): string {
   return `20000000000000${String(users).padStart(4, '0')}`;
 }
 
-function mention(guildId: string, authorId = newUser()): MessageRecord {
-  return fake.sendMessage({ content: 'What is the Jevons paradox?', mentionBot: true, guildId, authorId });
+function mention(guildId: string, authorId = newUser(), content = 'What is the Jevons paradox?'): MessageRecord {
+  return fake.sendMessage({ content, mentionBot: true, guildId, authorId });
 }
 
 function dm(authorId = newUser()): MessageRecord {
@@ -92,6 +95,14 @@ async function questionsCounted({ metricsPort }: BotProcess): Promise<number> {
     (sum, match) => sum + Number(match[1]),
     0,
   );
+}
+
+/** Passage windows a process's index builds embedded, and took from the shared cache, by its /metrics. */
+async function windowsBuilt({ metricsPort }: BotProcess): Promise<{ embedded: number; fromCache: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const sample = (vector: string) =>
+    Number(new RegExp(`^article_bot_index_windows_built_total\\{vector="${vector}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+  return { embedded: sample('embedded'), fromCache: sample('from_cache') };
 }
 
 function stats(guildId: string): Promise<InteractionState> {
@@ -168,6 +179,44 @@ describe('given two processes, one per shard, sharing PostgreSQL', () => {
     const refused = await replyTo(fake, mention(guilds[1], user));
     expect([refused.content, ...refused.embeds.map(embedText)].join('\n')).toMatch(
       /Slow down a little: you can ask 3 questions every 30 s/,
+    );
+  });
+
+  it('then the article was embedded once between them: one process built its index, the other took every vector from the shared cache', async () => {
+    const built = await Promise.all(processes.map(windowsBuilt));
+    const [builder, reuser] = built[0]!.embedded > 0 ? built : [built[1]!, built[0]!];
+    expect(builder!.embedded).toBeGreaterThan(0);
+    expect(reuser).toEqual({ embedded: 0, fromCache: builder!.embedded });
+  });
+
+  it('then /corpus add through the process of shard 1 is answered from by the process of shard 0 within 10 s, which embedded it 0 times itself', async () => {
+    const [before0, before1] = await Promise.all(processes.map(windowsBuilt));
+    const sent = Date.now();
+    const added = fake.sendInteraction({
+      name: 'corpus',
+      subcommand: 'add',
+      options: { file: { filename: 'note.md', data: NOTE } },
+      guildId: guilds[1],
+      userId: ADMIN_USER_ID,
+    });
+    await added.waitFor((state) => /^Added /.test(state.content ?? ''), 20_000);
+    expect((await added.settled()).content!.split('\n')[0]).toBe('Added note.md (UTF-8, 2 passages).');
+
+    // Shard 0's process learns of the change and rebuilds; asked until it answers from the new document, for 10 s.
+    let fromNote: MessageRecord | undefined;
+    while (!fromNote && Date.now() - sent < 10_000) {
+      const reply = await replyTo(fake, mention(guilds[0], newUser(), '台积电的先进封装'));
+      if (reply.embeds.some((embed) => String(embed.description).includes('先进封装'))) fromNote = reply;
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(fromNote, 'an answer from note.md through shard 0 within 10 s').toBeDefined();
+
+    const [after0, after1] = await Promise.all(processes.map(windowsBuilt));
+    expect(after0!.embedded - before0!.embedded).toBe(0);
+    expect(after1!.embedded - before1!.embedded).toBe(2);
+    const about = await fake.sendInteraction({ name: 'about', guildId: guilds[0] }).settled(10_000);
+    expect(field(about, 'Shared corpus')).toBe(
+      `Version 2, the same for every process of the bot. This process embedded ${after0!.embedded} passages for its index and took ${after0!.fromCache} from the shared cache.`,
     );
   });
 

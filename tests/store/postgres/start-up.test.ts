@@ -37,8 +37,12 @@ describe('given a new database and two processes starting together', () => {
       expect(await server.rows(url, 'SELECT version, description FROM schema_migrations')).toEqual([
         { version: 1, description: 'the question log, votes, the key that hashes user ids and the shared rate limits' },
         { version: 2, description: POSTGRES_MIGRATIONS[1]!.description },
+        {
+          version: 3,
+          description: 'the corpus every process answers from, versioned, and the embedding cache they share',
+        },
       ]);
-      expect(POSTGRES_SCHEMA_VERSION).toBe(2);
+      expect(POSTGRES_SCHEMA_VERSION).toBe(3);
       const migratedLines = [...first.lines(), ...second.lines()].filter(
         (line) => line.msg === 'migrated the question log',
       );
