@@ -39,6 +39,8 @@ export interface ModelProcessSettings {
   directory: string;
   quantized: boolean;
   cpuMemArena: boolean;
+  /** The weights file to load, when not the directory's own: its memory-mapped copy (mapped-weights.ts). */
+  weightsFile?: string;
 }
 
 export interface ModelProcessOptions {

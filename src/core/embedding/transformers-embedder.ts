@@ -11,6 +11,7 @@ import {
   isDownloadComplete,
   type DownloadProgress,
 } from './model-download.js';
+import { mappedWeightsFile } from './mapped-weights.js';
 import { ModelProcess, type ModelProcessError } from './model-process.js';
 
 /**
@@ -36,6 +37,11 @@ export interface TransformersEmbedderOptions {
    * (docs/performance.md#memory).
    */
   cpuMemArena?: boolean;
+  /**
+   * Weights files at least this large are loaded from a memory-mapped copy
+   * (mapped-weights.ts; 16 MiB by default). The tests lower it to map their small models.
+   */
+  mapWeightsFromBytes?: number;
   /** Told how a download of the model proceeds (only when it is not in the cache yet). */
   onDownloadProgress?: (progress: DownloadProgress) => void;
   /**
@@ -50,6 +56,9 @@ export interface TransformersEmbedderOptions {
   now?: () => number;
 }
 
+const weightsFileOf = (directory: string, quantized: boolean) =>
+  path.join(directory, 'onnx', quantized ? 'model_quantized.onnx' : 'model.onnx');
+
 function fingerprintOf(options: TransformersEmbedderOptions): string {
   if (!options.isLocalDirectory) return `hub:${options.model}`;
   const hash = createHash('sha256');
@@ -58,7 +67,7 @@ function fingerprintOf(options: TransformersEmbedderOptions): string {
     if (existsSync(full)) hash.update(file).update(readFileSync(full));
   }
   // Hashing ~100 MB of weights at every start costs more than it is worth; size and mtime catch a swap.
-  const weights = path.join(options.model, 'onnx', options.quantized ? 'model_quantized.onnx' : 'model.onnx');
+  const weights = weightsFileOf(options.model, options.quantized);
   if (existsSync(weights)) {
     const info = statSync(weights);
     hash.update(`${info.size}:${info.mtimeMs}`);
@@ -93,6 +102,8 @@ function explainLoadFailure(
 export class TransformersEmbedder implements Embedder {
   /** The model's local directory: the configured one, or the cache's once downloaded. */
   private directory: string;
+  /** The weights the model process loads, when not the directory's own file: their memory-mapped copy. */
+  private weightsFile: string | undefined;
   private readonly modelProcess: ModelProcess;
 
   private constructor(
@@ -105,6 +116,7 @@ export class TransformersEmbedder implements Embedder {
         directory: this.directory,
         quantized: options.quantized,
         cpuMemArena: options.cpuMemArena ?? false,
+        weightsFile: this.weightsFile,
       }),
       timeoutSeconds: options.timeoutSeconds,
       maxRestartsPerMinute: options.maxRestartsPerMinute,
@@ -125,6 +137,9 @@ export class TransformersEmbedder implements Embedder {
       fingerprint: fingerprintOf(options),
     });
     await embedder.ensureDownloaded();
+    const weights = weightsFileOf(embedder.directory, options.quantized);
+    const chosen = await mappedWeightsFile(weights, { fromBytes: options.mapWeightsFromBytes, logger: options.logger });
+    if (chosen !== weights) embedder.weightsFile = chosen;
     const loaded = (await embedder.modelProcess.start()) as { dimensions: number; maxTokens: number };
     embedder.info.dimensions = loaded.dimensions;
     embedder.info.maxTokens = loaded.maxTokens;
