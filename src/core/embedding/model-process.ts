@@ -104,8 +104,11 @@ export class ModelProcess {
       // No inherited loaders or inspector flags: the model process is plain JavaScript. Its own
       // JavaScript is a thin layer around onnxruntime, so V8 may favour memory over speed (a young
       // generation of ~1 MiB rather than ~32), and it collects once after loading the garbage that
-      // parsing the tokenizer's file left, rather than keep it for hours.
-      execArgv: ['--expose-gc', '--optimize-for-size'],
+      // reading the tokenizer's file left, rather than keep it for hours. V8 works on the main thread
+      // only (--single-threaded: no concurrent compiling or marking for a heap of a few MiB), which
+      // leaves no memory behind in other threads' malloc arenas: 8 MiB less after 50 questions, no
+      // slower (docs/performance.md#memory).
+      execArgv: ['--expose-gc', '--optimize-for-size', '--single-threaded'],
       // stdout belongs to `ask --json`: whatever the model library prints goes to stderr.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
