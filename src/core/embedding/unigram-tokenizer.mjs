@@ -3,10 +3,10 @@
 // file's bytes without parsing it as JSON objects (tokenizer-json.mjs): about
 // 8 MiB for 250,000 pieces, where the `tokenizers` package's character trie
 // takes about 140 MiB. Everything else stays Hugging Face's own: a copy of the
-// tokenizer whose vocabulary is one piece (the splitter, a few MiB) splits
-// each text around its added tokens (<mask>, <s>…, with their flags),
-// normalizes and pre-tokenizes it, and the Viterbi search finds each word's
-// pieces as `tokenizers`' Unigram does, so the token ids are the same:
+// tokenizer whose vocabulary is one piece (the splitter, a few MiB) normalizes
+// and pre-tokenizes each text (and splits one that spells an added token,
+// <mask>, <s>…, around it, with the token's flags), and the Viterbi search
+// finds each word's pieces as `tokenizers`' Unigram does, so the token ids are the same:
 // tests/core/embedding/unigram-tokenizer.test.ts compares them.
 // A tokenizer this does not cover (another model type, byte fallback, another
 // post-processor) is left to `tokenizers` whole: compactUnigram returns undefined.
@@ -88,8 +88,12 @@ export function compactUnigram(tokenizerFile, bytes = readFileSync(tokenizerFile
   );
   splitter.disablePadding();
   splitter.disableTruncation();
+  const normalizer = splitter.getNormalizer();
+  const preTokenizer = splitter.getPreTokenizer();
+  const contents = addedTokens.map((token) => token.content).filter(Boolean);
 
-  function idsOf(split) {
+  /** The ids of a split text: its words' pieces, and its added tokens. */
+  function idsOfSplit(split) {
     const ids = [...template.before];
     const splitIds = split.getIds();
     const words = split.getTokens();
@@ -101,8 +105,33 @@ export function compactUnigram(tokenizerFile, bytes = readFileSync(tokenizerFile
     return encodingOf(ids);
   }
 
+  /**
+   * The ids of a text in which no added token can match (none is spelled in it, as written or
+   * normalized), from the normalizer and pre-tokenizer called directly: the splitter's encode
+   * runs on another thread, and the hop costs more than tokenizing a question. Undefined otherwise.
+   */
+  function directIds(text) {
+    const normalized = normalizer ? normalizer.normalizeString(text) : text;
+    if (contents.some((content) => text.includes(content) || normalized.includes(content))) return undefined;
+    const words = preTokenizer ? preTokenizer.preTokenizeString(normalized).map(([word]) => word) : [normalized];
+    const ids = [...template.before];
+    for (const word of words) ids.push(...vocabulary.encode(word));
+    ids.push(...template.after);
+    return encodingOf(ids);
+  }
+
+  async function encodeBatch(texts) {
+    const encodings = texts.map(directIds);
+    const rest = texts.flatMap((text, index) => (encodings[index] ? [] : [index]));
+    if (rest.length) {
+      const splits = await splitter.encodeBatch(rest.map((index) => texts[index]));
+      rest.forEach((index, position) => (encodings[index] = idsOfSplit(splits[position])));
+    }
+    return encodings;
+  }
+
   return {
-    encodeBatch: async (texts) => (await splitter.encodeBatch(texts)).map(idsOf),
+    encodeBatch,
     tokenToId: (token) => addedIds.get(token) ?? vocabulary.idOf(token) ?? null,
   };
 }
