@@ -84,11 +84,22 @@ async function writeRecord(record) {
   renameSync(temporary, recordFile);
 }
 
-/** Copies made for an earlier version of the weights, and what killed runs left. */
+/** Whether a process with this id runs (one making a copy beside this one, from another bot process). */
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error?.code === 'EPERM';
+  }
+}
+
+/** Copies made for an earlier version of the weights, and what killed runs left (not what running ones write). */
 function removeOthers() {
   for (const entry of readdirSync(directory)) {
-    if (!entry.startsWith(`${base}.mapped-`) || entry === modelName || entry === dataName) continue;
-    if (entry.includes('.partial-') && !entry.endsWith(`.partial-${process.pid}`)) continue;
+    if (!entry.startsWith(`${base}.mapped`) || entry === modelName || entry === dataName) continue;
+    const writer = /\.partial-(\d+)$/.exec(entry);
+    if (writer ? isRunning(Number(writer[1])) : entry === path.basename(recordFile)) continue;
     rmSync(path.join(directory, entry), { force: true });
   }
 }

@@ -131,7 +131,7 @@ describe.each([TINY, E5_SHAPED])('given %s, mapped', (name) => {
 });
 
 describe('given mapped weights that were made before', () => {
-  it('then the copy is used again as it is, and made anew (the old one removed) once the weights change', async () => {
+  it('then the copy is used again as it is, and made anew once the weights change: the old copy and what killed runs left are removed, not what running ones write', async () => {
     const directory = await makeTinyModel();
     const source = weightsOf(directory);
     const first = await mappedWeightsFile(source, { fromBytes: 0 });
@@ -140,14 +140,46 @@ describe('given mapped weights that were made before', () => {
     expect(await mappedWeightsFile(source, { fromBytes: 0 })).toBe(first);
     expect(statSync(first).mtimeMs).toBe(madeAt);
 
+    // What a copy killed midway left (its process is gone), and what one still running writes.
+    const killed = `${path.basename(first)}.data.partial-999999999`;
+    const running = `${path.basename(first)}.data.partial-${process.pid}`;
+    for (const name of [killed, running]) writeFileSync(path.join(directory, 'onnx', name), 'partial');
+
     // The same model saved again: another time stamp, another key.
     const later = new Date(Date.now() + 5000);
     utimesSync(source, later, later);
     const second = await mappedWeightsFile(source, { fromBytes: 0 });
     expect(second).not.toBe(first);
     expect(mappedFiles(directory)).toEqual(
-      [path.basename(second), `${path.basename(second)}.data`, 'model_quantized.mapped.json'].sort(),
+      [path.basename(second), `${path.basename(second)}.data`, 'model_quantized.mapped.json', running].sort(),
     );
+  }, 60_000);
+});
+
+describe('given a mapped model whose process dies', () => {
+  it('then the process started again loads the mapped copy too', async () => {
+    const directory = await makeTinyModel();
+    const embedder = await TransformersEmbedder.load({
+      model: directory,
+      isLocalDirectory: true,
+      cacheDir: directory,
+      quantized: true,
+      queryPrefix: '',
+      passagePrefix: '',
+      mapWeightsFromBytes: 0,
+    });
+    try {
+      const [before] = await embedder.embed(texts.slice(0, 1), 'query');
+      process.kill(embedder.modelProcessId!, 'SIGKILL');
+      await expect(embedder.embed(texts.slice(0, 1), 'query')).rejects.toThrow();
+      const [after] = await embedder.embed(texts.slice(0, 1), 'query');
+      expect(embedder.restarts).toBe(1);
+      expect(Array.from(after!)).toEqual(Array.from(before!));
+      if (process.platform === 'linux')
+        expect(readFileSync(`/proc/${embedder.modelProcessId}/maps`, 'utf8')).toMatch(/\.mapped-\w+\.onnx\.data/);
+    } finally {
+      await embedder.close();
+    }
   }, 60_000);
 });
 
