@@ -1,9 +1,11 @@
-// What one part of the bot or of the model process costs in resident memory:
-// a fresh `node --expose-gc` process loads that part alone (from the compiled
-// build in dist/, as `npm start` runs it) and reports its RSS before and after,
-// both after a full GC. Run by bench/lib/memory-parts.ts; reports over IPC.
+// What parts of the bot or of the model process cost in resident memory: a
+// fresh `node --expose-gc` process loads the parts named (`a,b,c`) one after
+// another (from the compiled build in dist/, as `npm start` runs it) and
+// reports its RSS before and after each, after a full GC. Run by
+// bench/lib/footprint.ts; reports over IPC.
 // Plain JavaScript, so that no TypeScript loader is in the figures.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -25,8 +27,23 @@ const PARTS = {
   },
   pino: async () => (await import(dist('logger.js'))).createLogger({ level: 'info', format: 'json' }),
   opencc: async () => (await import(dist('core/corpus/normalize.js'))).normalizeText('英偉達的晶片'),
-  jieba: async () => (await import(dist('core/search/lexical.js'))).warmUpSegmenter(),
+  'bot texts': async () => import(dist('bot/i18n.js')),
+  // The segmenter alone, as lexical.ts loads it (its module would also bring OpenCC and the word ranks).
+  jieba: async () => {
+    const { Jieba } = await import('@node-rs/jieba');
+    const require = createRequire(import.meta.url);
+    const segmenter = Jieba.withDict(readFileSync(require.resolve('@node-rs/jieba/dict.txt')));
+    segmenter.tag('英伟达的芯片', true);
+    return segmenter;
+  },
   'word-ranks': async () => (await import(dist('core/search/relevance/specificity.js'))).loadWordRanks(),
+  'cc-cedict': async () => {
+    const { CedictDictionary } = await import(dist('core/search/meaning/dictionary.js'));
+    const dictionary = await CedictDictionary.open();
+    for (const word of ['芯片', '股票', '创始人']) dictionary.synonyms(word);
+    dictionary.translations('chip');
+    return dictionary;
+  },
   hnswlib: async () => import('hnswlib-node'),
   'prom-client': async () => {
     const { collectDefaultMetrics, Registry } = await import('prom-client');
@@ -57,7 +74,7 @@ const PARTS = {
       executionProviders: ['cpu'],
       enableCpuMemArena: false,
     });
-    globalThis.keep = session;
+    globalThis.kept = session;
     return { before };
   },
   tokenizer: async () => {
@@ -65,13 +82,13 @@ const PARTS = {
     const { Tokenizer } = await import('tokenizers');
     const before = rss();
     const file = path.join(modelDir, 'tokenizer.json');
-    globalThis.keep = compactUnigram(file) ?? Tokenizer.fromFile(file);
+    globalThis.kept = compactUnigram(file) ?? Tokenizer.fromFile(file);
     return { before };
   },
   'tokenizers tokenizer': async () => {
     const { Tokenizer } = await import('tokenizers');
     const before = rss();
-    globalThis.keep = Tokenizer.fromFile(path.join(modelDir, 'tokenizer.json'));
+    globalThis.kept = Tokenizer.fromFile(path.join(modelDir, 'tokenizer.json'));
     return { before };
   },
   'transformers.js tokenizer': async () => {
@@ -80,14 +97,21 @@ const PARTS = {
     env.localModelPath = path.dirname(modelDir) + path.sep;
     env.useFSCache = false;
     const before = rss();
-    globalThis.keep = await AutoTokenizer.from_pretrained(path.basename(modelDir));
+    globalThis.kept = await AutoTokenizer.from_pretrained(path.basename(modelDir));
     return { before };
   },
 };
 
-const before = rss();
-const result = await PARTS[part]();
-globalThis.keep ??= result;
-const after = rss();
-// A part that needs its library first (a session needs onnxruntime) measures from after that import.
-process.send({ part, before: result?.before ?? before, after, node: before }, () => process.exit(0));
+// Several parts (a,b,c) are loaded one after another into this process, each measured by what it adds.
+const node = rss();
+const steps = [];
+globalThis.keep = [];
+for (const name of part.split(',')) {
+  const before = rss();
+  const result = await PARTS[name]();
+  globalThis.keep.push(result);
+  const after = rss();
+  // A part that needs its library first (a session needs onnxruntime) measures from after that import.
+  steps.push({ part: name, before: result?.before ?? before, after });
+}
+process.send({ steps, node }, () => process.exit(0));

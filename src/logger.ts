@@ -1,6 +1,10 @@
+import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type pretty from 'pino-pretty';
+
+// pino-pretty (~7 MiB resident) is loaded only for a terminal: a bot logging JSON never carries it.
+const require = createRequire(import.meta.url);
 
 export type { Logger } from 'pino';
 
@@ -77,7 +81,9 @@ export function createLogger(options: LoggerOptions): Logger {
   const scrubbed = new ScrubbingStream(target, secrets);
   const usePretty =
     options.format === 'pretty' || (options.format === 'auto' && (target as NodeJS.WriteStream).isTTY === true);
-  const stream = usePretty ? pretty({ destination: scrubbed, colorize: true, sync: true }) : scrubbed;
+  const stream = usePretty
+    ? (require('pino-pretty') as typeof pretty)({ destination: scrubbed, colorize: true, sync: true })
+    : scrubbed;
   return pino(
     {
       level: options.level,

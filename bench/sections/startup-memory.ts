@@ -1,5 +1,6 @@
 import type { BenchContext } from '../lib/context.js';
 import {
+  BEFORE,
   BURST_QUESTIONS,
   measureFootprint,
   medianRun,
@@ -75,28 +76,45 @@ export async function measureMemory(context: BenchContext): Promise<{
     modelRssMiB: toMiB(compiled.afterQuestions.model.rss),
     afterBurstRssMiB: toMiB(afterBurst),
   };
-  const row = (label: string, memory: typeof compiled.startup, target: string, ok?: boolean) => [
+  const row = (
+    label: string,
+    memory: typeof compiled.startup,
+    before: { bot: number; model: number } | undefined,
+    target: string,
+    ok?: boolean,
+  ) => [
     label,
     mib(memory.bot.rss),
     mib(memory.model.rss),
     mib(memory.bot.rss + memory.model.rss),
+    before ? mib(before.bot + before.model) : '',
     target,
     ok === undefined ? '' : met(ok),
   ];
   const footprintTable: Table = {
     title: `Resident memory of the compiled bot (npm start) and its model process, against a loopback Discord with a persisted index (median of ${measured.rounds})`,
-    columns: ['after', 'bot process', 'model process', 'together', 'target', 'verdict'],
+    columns: [
+      'after',
+      'bot process',
+      'model process',
+      'together',
+      `together before (${BEFORE.commit})`,
+      'target',
+      'verdict',
+    ],
     rows: [
-      row('start-up', compiled.startup, ''),
+      row('start-up', compiled.startup, BEFORE.footprint.startup, ''),
       row(
         `start-up and ${SEQUENTIAL_QUESTIONS} questions, one at a time`,
         compiled.afterQuestions,
+        BEFORE.footprint.afterQuestions,
         `≤ ${TARGET_AFTER_QUESTIONS_MIB} MiB`,
         questionsMet,
       ),
       row(
         `then a burst of ${BURST_QUESTIONS} at once`,
         compiled.afterBurst,
+        BEFORE.footprint.afterBurst,
         `≤ ${TARGET_AFTER_BURST_MIB} MiB`,
         burstMet,
       ),
@@ -104,6 +122,7 @@ export async function measureMemory(context: BenchContext): Promise<{
         'the most at any moment (VmHWM), same runs',
         mib(compiled.afterBurst.bot.peak),
         mib(compiled.afterBurst.model.peak),
+        '',
         '',
         '',
         '',
@@ -115,21 +134,24 @@ export async function measureMemory(context: BenchContext): Promise<{
         '',
         '',
         '',
+        '',
       ],
     ],
     notes: [
       `/ask through the fake Discord's gateway and REST API, a user per question; the burst took ${seconds(compiled.burstMs)}. RSS is VmRSS from /proc.`,
     ],
   };
+  const before = (bytes: number | undefined) => (bytes === undefined ? '–' : mib(bytes));
   const partsTable: Table = {
-    title: `Where the memory goes: each part loaded alone into a fresh node process (compiled build), RSS added after a full GC (median of ${measured.rounds})`,
-    columns: ['process', 'part', 'RSS added'],
+    title: `Where the memory goes, part by part: RSS added after a full GC, compiled build (median of ${measured.rounds}), against ${BEFORE.commit}, where this round started`,
+    columns: ['process', 'part', `before (${BEFORE.commit})`, 'this run'],
     rows: [
-      ['both', 'Node.js itself (an empty process)', mib(measured.nodeBaseline)],
-      ...measured.parts.map((part) => [part.process, part.what, mib(part.bytes)]),
+      ['both', 'Node.js itself (an empty process)', before(BEFORE.nodeBaseline), mib(measured.nodeBaseline)],
+      ...measured.parts.map((part) => [part.process, part.what, before(BEFORE.parts[part.part]), mib(part.bytes)]),
     ],
     notes: [
-      'Parts share libraries and heap, so they do not add up exactly to the processes above; each row is what that part alone brings.',
+      "The bot's parts are loaded one after another into one process, in the order of the table (the order the bot loads them), with npm start's Node options, each measured by what it adds: with Node they make up the bot's process before it connects. The others are each loaded alone into a fresh process.",
+      `The "before" column: bench/footprint-before.json, the same probe run on a build of ${BEFORE.commit} (without Node options, which npm start did not have then); – where that part was not measured then.`,
     ],
   };
   const startupTable: Table = {

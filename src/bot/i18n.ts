@@ -1,4 +1,4 @@
-import { scriptConverter, traditionalCharacters, unsharedScriptConverter } from '../core/corpus/script-converter.js';
+import { scriptConverter, toTaiwan, traditionalCharacters } from '../core/corpus/script-converter.js';
 import { english, type MessageKey } from './messages/english.js';
 import { simplified } from './messages/simplified.js';
 
@@ -35,17 +35,14 @@ export const COMMAND_NAMES = {
   paragraph: '段落',
 } as const;
 
-// The phrase-level converter's dictionaries take ~60 MiB: it converts the fixed texts once, here, and is not kept.
-const [traditional, traditionalNames] = ((toTraditional: (text: string) => string) => [
-  Object.fromEntries(Object.entries(simplified).map(([key, text]) => [key, toTraditional(text)])) as Record<
-    MessageKey,
-    string
-  >,
-  Object.fromEntries(Object.entries(COMMAND_NAMES).map(([name, text]) => [name, toTraditional(text)])) as Record<
-    keyof typeof COMMAND_NAMES,
-    string
-  >,
-])(unsharedScriptConverter('cn', 'tw'));
+/** A table's texts in traditional characters (Taiwan), under the same keys. */
+async function inTraditional<Key extends string>(table: Readonly<Record<Key, string>>): Promise<Record<Key, string>> {
+  const keys = Object.keys(table) as Key[];
+  const converted = await toTaiwan(keys.map((key) => table[key]));
+  return Object.fromEntries(keys.map((key, index) => [key, converted[index]])) as Record<Key, string>;
+}
+const traditional = await inTraditional(simplified);
+const traditionalNames = await inTraditional(COMMAND_NAMES);
 const toSimplified = scriptConverter('tw', 'cn');
 // Which script a text is in: character by character is enough to count what would change.
 const toTraditionalCharacters = traditionalCharacters();

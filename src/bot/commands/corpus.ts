@@ -3,7 +3,6 @@ import { checkDocumentName, CorpusEditor } from '../../core/corpus-editor.js';
 import { CorpusEditError } from '../../core/corpus/corpus-edit-error.js';
 import { MAX_DOCUMENT_BYTES } from '../../core/corpus/document-decoding.js';
 import { checkedUrl } from '../../core/corpus/web/page-fetch.js';
-import { webDocument } from '../../core/corpus/web/web-document.js';
 import type { KnowledgeBase } from '../../core/knowledge-base.js';
 import { isBotAdmin } from '../admins.js';
 import { downloadAttachment } from '../attachment-download.js';
@@ -80,6 +79,8 @@ function fromLink(link: string, context: CommandContext): () => Promise<Addition
   // A link that is not http(s) is told at once.
   checkedUrl(link);
   return async () => {
+    // Reading a page takes a DOM (linkedom, ~23 MiB): loaded by the first link, not by every bot at start.
+    const { webDocument } = await import('../../core/corpus/web/web-document.js');
     const document = await webDocument(link, { allowPrivate: context.config.allowPrivateUrls });
     return { name: document.name, bytes: document.bytes, url: document.metadata.sourceUrl };
   };

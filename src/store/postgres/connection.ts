@@ -1,16 +1,25 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { Logger } from '../../logger.js';
+
+// `pg` (~13 MiB resident) is loaded by the first pool, so a bot without DATABASE_URL never carries it.
+const require = createRequire(import.meta.url);
+let client: typeof pg | undefined;
+function pgClient(): typeof pg {
+  client ??= require('pg') as typeof pg;
+  return client;
+}
 
 /** How long a query waits for a connection: a database that does not answer must not hold answers for long. */
 const CONNECT_TIMEOUT_MS = 3000;
 
-/** bigint columns (epoch milliseconds, counts) are read as numbers: they stay far below 2^53. */
-const types = new pg.TypeOverrides();
-types.setTypeParser(pg.types.builtins.INT8, Number);
-
 /** A small pool of connections to DATABASE_URL. Its idle connections' errors are logged, never thrown. */
 export function createPool(url: string, logger: Logger): pg.Pool {
-  const pool = new pg.Pool({
+  const { Pool, TypeOverrides, types: builtinTypes } = pgClient();
+  // bigint columns (epoch milliseconds, counts) are read as numbers: they stay far below 2^53.
+  const types = new TypeOverrides();
+  types.setTypeParser(builtinTypes.builtins.INT8, Number);
+  const pool = new Pool({
     connectionString: url,
     max: 4,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
