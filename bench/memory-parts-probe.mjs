@@ -61,7 +61,7 @@ const PARTS = {
     const { mappedWeightsFile } = await import(dist('core/embedding/mapped-weights.js'));
     const file = await mappedWeightsFile(path.join(modelDir, 'onnx', 'model_quantized.onnx'));
     const before = rss();
-    globalThis.keep = await ort.InferenceSession.create(file, {
+    globalThis.kept = await ort.InferenceSession.create(file, {
       executionProviders: ['cpu'],
       enableCpuMemArena: false,
     });
