@@ -10,10 +10,12 @@
 //
 // The model is read from a complete local directory (a download, if any, has
 // happened before: model-download-process.mjs). The session is made from the
-// file's path, not from a buffer, and the tokenizer is Hugging Face's own (the
-// `tokenizers` package): together about half the memory of transformers.js'
-// pipeline, with the same token ids and bit-identical vectors (see
-// docs/performance.md#memory).
+// file's path, not from a buffer — from the weights' memory-mapped copy when
+// mapped-weights.ts made one, so that only the pages of the embedding table a
+// question touches are resident — and the tokenizer is Hugging Face's own (the
+// `tokenizers` package): together well under half the memory of
+// transformers.js' pipeline, with the same token ids and bit-identical vectors
+// (see docs/performance.md#memory).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +24,7 @@ import { Tokenizer } from 'tokenizers';
 import { meanPoolNormalized, passesFor } from './embedding-math.mjs';
 import { compactUnigram } from './unigram-tokenizer.mjs';
 
-/** @type {{ directory: string, quantized: boolean, cpuMemArena: boolean }} */
+/** @type {{ directory: string, quantized: boolean, cpuMemArena: boolean, weightsFile?: string }} */
 const settings = JSON.parse(process.argv[2] ?? '{}');
 
 /** @type {{ session: any, tokenizer: any, maxLength: number, padId: number, needsTokenTypes: boolean }} */
@@ -52,6 +54,15 @@ function weightsFile() {
   return path.join(settings.directory, 'onnx', settings.quantized ? 'model_quantized.onnx' : 'model.onnx');
 }
 
+/**
+ * The file the session is made from: the weights' memory-mapped copy (mapped-weights.ts) while it
+ * and its data are on disk, the weights themselves otherwise.
+ */
+function sessionFile() {
+  const copy = settings.weightsFile;
+  return copy && existsSync(copy) && existsSync(`${copy}.data`) ? copy : weightsFile();
+}
+
 async function load() {
   const missing = ['config.json', 'tokenizer.json', path.relative(settings.directory, weightsFile())].filter(
     (file) => !existsSync(path.join(settings.directory, file)),
@@ -65,14 +76,13 @@ async function load() {
   const tokenizerConfig = readJson(path.join(settings.directory, 'tokenizer_config.json')) ?? {};
   const tokenizerFile = path.join(settings.directory, 'tokenizer.json');
   // A SentencePiece Unigram vocabulary (e5's) is held compactly; any other tokenizer is `tokenizers`' own.
-  const tokenizerJson = readFileSync(tokenizerFile, 'utf8');
-  const tokenizer = compactUnigram(tokenizerFile, tokenizerJson) ?? Tokenizer.fromString(tokenizerJson);
+  const tokenizer = compactUnigram(tokenizerFile, readFileSync(tokenizerFile)) ?? Tokenizer.fromFile(tokenizerFile);
   // Padding and truncation are done here, as transformers.js did them (truncation cuts the
   // ids, the closing special token included), so the ids are the ones indexes were built from.
   tokenizer.disablePadding?.();
   tokenizer.disableTruncation?.();
   const padToken = tokenText(tokenizerConfig.pad_token);
-  const session = await ort.InferenceSession.create(weightsFile(), {
+  const session = await ort.InferenceSession.create(sessionFile(), {
     executionProviders: ['cpu'],
     enableCpuMemArena: settings.cpuMemArena,
   });
@@ -85,7 +95,7 @@ async function load() {
     needsTokenTypes: session.inputNames.includes('token_type_ids'),
   };
   const probe = await embed(['probe']);
-  // Reading the tokenizer's file left tens of MiB of garbage that a quiet process might keep for hours.
+  // Reading the tokenizer's file left garbage (its bytes: 17 MB for e5) that a quiet process might keep for hours.
   globalThis.gc?.();
   return {
     dimensions: probe.dimensions,

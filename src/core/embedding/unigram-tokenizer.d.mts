@@ -8,4 +8,4 @@ export interface CompactUnigramTokenizer {
   encodeBatch(texts: string[]): Promise<CompactEncoding[]>;
   tokenToId(token: string): number | null;
 }
-export declare function compactUnigram(tokenizerFile: string, json?: string): CompactUnigramTokenizer | undefined;
+export declare function compactUnigram(tokenizerFile: string, bytes?: Uint8Array): CompactUnigramTokenizer | undefined;

@@ -1,20 +1,19 @@
 // A SentencePiece Unigram tokenizer (multilingual-e5's, XLM-R's) whose
-// vocabulary is held as one JavaScript Map and an array of scores: about 20 MiB
-// for 250,000 pieces, where the `tokenizers` package's character trie takes
-// about 140 MiB. Everything else stays Hugging Face's own: the normalizer and
-// the pre-tokenizer run in `tokenizers` (a copy of the tokenizer without its
-// vocabulary), and any text that holds an added token (<mask>, <s>…) is
-// tokenized by the full `tokenizers` tokenizer, loaded the first time one
-// comes. The Viterbi search below follows `tokenizers`' Unigram
-// encode_optimized step by step (ties, unknown characters, fused unknowns), so
-// the token ids are the same: tests/core/embedding/unigram-tokenizer.test.ts compares them.
+// vocabulary is held in typed arrays (unigram-vocabulary.mjs), read from the
+// file's bytes without parsing it as JSON objects (tokenizer-json.mjs): about
+// 8 MiB for 250,000 pieces, where the `tokenizers` package's character trie
+// takes about 140 MiB. Everything else stays Hugging Face's own: a copy of the
+// tokenizer whose vocabulary is one piece (the splitter, a few MiB) normalizes
+// and pre-tokenizes each text (and splits one that spells an added token,
+// <mask>, <s>…, around it, with the token's flags), and the Viterbi search
+// finds each word's pieces as `tokenizers`' Unigram does, so the token ids are the same:
+// tests/core/embedding/unigram-tokenizer.test.ts compares them.
 // A tokenizer this does not cover (another model type, byte fallback, another
 // post-processor) is left to `tokenizers` whole: compactUnigram returns undefined.
 import { readFileSync } from 'node:fs';
 import { Tokenizer } from 'tokenizers';
-
-/** tokenizers' K_UNK_PENALTY: an unknown character scores this far below the rarest piece. */
-const UNKNOWN_PENALTY = 10;
+import { readTokenizerJson, readUnigramVocabulary } from './tokenizer-json.mjs';
+import { UnigramVocabulary } from './unigram-vocabulary.mjs';
 
 /**
  * The special tokens put around a single sequence, from a TemplateProcessing
@@ -49,138 +48,90 @@ function encodingOf(ids) {
   return { getIds: () => ids, getLength: () => ids.length, getTypeIds: () => ids.map(() => 0) };
 }
 
-/** Characters (code points) in a string, as `[...text].length` counts them, without the array. */
-function characterCount(text) {
-  let count = 0;
-  for (const _character of text) count++;
-  return count;
-}
-
-class UnigramVocabulary {
-  constructor(pieces, unknownId, fuseUnknown) {
-    /** @type {Map<string, number>} */
-    this.ids = new Map();
-    this.scores = new Float64Array(pieces.length);
-    /** The longest piece starting with each character, in characters, to bound the search. */
-    this.longestFrom = new Map();
-    let lowest = Infinity;
-    pieces.forEach(([piece, score], id) => {
-      this.ids.set(piece, id);
-      this.scores[id] = score;
-      if (score < lowest) lowest = score;
-      const first = piece.codePointAt(0);
-      if (first === undefined) return;
-      const length = characterCount(piece);
-      if ((this.longestFrom.get(first) ?? 0) < length) this.longestFrom.set(first, length);
-    });
-    this.unknownId = unknownId;
-    this.unknownScore = lowest - UNKNOWN_PENALTY;
-    this.fuseUnknown = fuseUnknown;
-  }
-
-  /** The ids of one pre-tokenized word: the best-scoring segmentation into pieces (Viterbi). */
-  encode(word) {
-    if (word.length === 0) return [];
-    const characters = [...word];
-    const count = characters.length;
-    // best[i]: the best path over the first i characters: its score, where its last piece starts, which piece.
-    const bestScore = new Float64Array(count + 1);
-    const bestStart = new Int32Array(count + 1).fill(-1);
-    const bestId = new Int32Array(count + 1);
-    for (let start = 0; start < count; start++) {
-      const scoreSoFar = bestScore[start];
-      const longest = Math.min(this.longestFrom.get(characters[start].codePointAt(0)) ?? 0, count - start);
-      let hasSingleCharacter = false;
-      let candidate = '';
-      for (let length = 1; length <= longest; length++) {
-        candidate += characters[start + length - 1];
-        const id = this.ids.get(candidate);
-        if (id === undefined) continue;
-        const end = start + length;
-        const score = this.scores[id] + scoreSoFar;
-        if (bestStart[end] === -1 || score > bestScore[end]) {
-          bestScore[end] = score;
-          bestStart[end] = start;
-          bestId[end] = id;
-        }
-        if (length === 1) hasSingleCharacter = true;
-      }
-      if (!hasSingleCharacter) {
-        const end = start + 1;
-        const score = this.unknownScore + scoreSoFar;
-        if (bestStart[end] === -1 || score > bestScore[end]) {
-          bestScore[end] = score;
-          bestStart[end] = start;
-          bestId[end] = this.unknownId;
-        }
-      }
-    }
-    // Back from the end; consecutive unknown characters become one token, looked up as a whole.
-    const pieces = [];
-    let unknownRun = '';
-    for (let end = count; end > 0; end = bestStart[end]) {
-      const start = bestStart[end];
-      const text = characters.slice(start, end).join('');
-      if (this.fuseUnknown && bestId[end] === this.unknownId) {
-        unknownRun = text + unknownRun;
-        continue;
-      }
-      if (unknownRun) pieces.push(unknownRun);
-      unknownRun = '';
-      pieces.push(text);
-    }
-    if (unknownRun) pieces.push(unknownRun);
-    return pieces.reverse().map((piece) => this.ids.get(piece) ?? this.unknownId);
-  }
-}
-
 /**
  * A tokenizer with `encodeBatch(texts)` (special tokens added; neither padded
  * nor truncated) and `tokenToId(token)`, from a tokenizer.json, or undefined
- * when the file is not a Unigram tokenizer this covers. `json` is the file's
- * text, when the caller has read it already.
+ * when the file is not a Unigram tokenizer this covers. `bytes` are the
+ * file's, when the caller has read it already.
  */
-export function compactUnigram(tokenizerFile, json = readFileSync(tokenizerFile, 'utf8')) {
-  const definition = JSON.parse(json);
+export function compactUnigram(tokenizerFile, bytes = readFileSync(tokenizerFile)) {
+  const { definition, vocabulary: span } = readTokenizerJson(bytes);
   const { model } = definition;
-  if (model?.type !== 'Unigram' || model.byte_fallback || !Number.isInteger(model.unk_id)) return undefined;
+  if (model?.type !== 'Unigram' || model.byte_fallback || !Number.isInteger(model.unk_id) || !span) return undefined;
   const template = singleTemplate(definition.post_processor);
   if (!template) return undefined;
+  let pieces;
+  try {
+    pieces = readUnigramVocabulary(bytes, span);
+  } catch {
+    return undefined; // not a list of [piece, score]: tokenizers says what is wrong with it
+  }
+  if (model.unk_id >= pieces.count) return undefined;
+  const vocabulary = new UnigramVocabulary(pieces, model.unk_id);
 
-  // tokenizers always fuses unknown characters in a Unigram model (fuse_unk is not in the file).
-  const vocabulary = new UnigramVocabulary(model.vocab, model.unk_id, true);
-  const addedIds = new Map((definition.added_tokens ?? []).map((token) => [token.content, token.id]));
-  const addedTokens = [...addedIds.keys()].filter(Boolean);
-  // The same tokenizer without its vocabulary (one piece) and added tokens: for its normalizer and pre-tokenizer.
-  const shell = Tokenizer.fromString(
+  const addedTokens = definition.added_tokens ?? [];
+  const addedIds = new Map(addedTokens.map((token) => [token.content, token.id]));
+  // The splitter: the same tokenizer with a vocabulary of one piece that is also the unknown
+  // one, and no post-processor. tokenizers splits a text around its added tokens (with their
+  // flags), normalizes and pre-tokenizes the rest (where a piece is in the text included, as
+  // Metaspace's "first" needs); each word, wholly unknown, comes back as one token (unknowns are
+  // fused) spelling the word. Added tokens are renumbered 1, 2, … so that their ids tell them
+  // apart from words (id 0).
+  const splitter = Tokenizer.fromString(
     JSON.stringify({
       ...definition,
-      added_tokens: [],
+      added_tokens: addedTokens.map((token, index) => ({ ...token, id: index + 1 })),
       post_processor: null,
-      model: { ...model, vocab: [model.vocab[model.unk_id]], unk_id: 0 },
+      decoder: null,
+      model: { type: 'Unigram', unk_id: 0, vocab: [['\u0000', 0]], byte_fallback: false },
     }),
   );
-  const normalizer = shell.getNormalizer();
-  const preTokenizer = shell.getPreTokenizer();
-  /** @type {Tokenizer | undefined} */
-  let full;
+  splitter.disablePadding();
+  splitter.disableTruncation();
+  const normalizer = splitter.getNormalizer();
+  const preTokenizer = splitter.getPreTokenizer();
+  const contents = addedTokens.map((token) => token.content).filter(Boolean);
 
-  async function encode(text) {
-    const normalized = normalizer ? normalizer.normalizeString(text) : text;
-    if (addedTokens.some((token) => text.includes(token) || normalized.includes(token))) {
-      // Rare (a question quoting <mask>): Hugging Face's own splitting around added tokens, with the whole vocabulary.
-      full ??= Tokenizer.fromFile(tokenizerFile);
-      full.disablePadding();
-      full.disableTruncation();
-      return full.encode(text);
+  /** The ids of a split text: its words' pieces, and its added tokens. */
+  function idsOfSplit(split) {
+    const ids = [...template.before];
+    const splitIds = split.getIds();
+    const words = split.getTokens();
+    for (let index = 0; index < splitIds.length; index++) {
+      if (splitIds[index] === 0) ids.push(...vocabulary.encode(words[index]));
+      else ids.push(addedTokens[splitIds[index] - 1].id);
     }
-    const words = preTokenizer ? preTokenizer.preTokenizeString(normalized).map(([word]) => word) : [normalized];
-    const ids = [...template.before, ...words.flatMap((word) => vocabulary.encode(word)), ...template.after];
+    ids.push(...template.after);
     return encodingOf(ids);
   }
 
+  /**
+   * The ids of a text in which no added token can match (none is spelled in it, as written or
+   * normalized), from the normalizer and pre-tokenizer called directly: the splitter's encode
+   * runs on another thread, and the hop costs more than tokenizing a question. Undefined otherwise.
+   */
+  function directIds(text) {
+    const normalized = normalizer ? normalizer.normalizeString(text) : text;
+    if (contents.some((content) => text.includes(content) || normalized.includes(content))) return undefined;
+    const words = preTokenizer ? preTokenizer.preTokenizeString(normalized).map(([word]) => word) : [normalized];
+    const ids = [...template.before];
+    for (const word of words) ids.push(...vocabulary.encode(word));
+    ids.push(...template.after);
+    return encodingOf(ids);
+  }
+
+  async function encodeBatch(texts) {
+    const encodings = texts.map(directIds);
+    const rest = texts.flatMap((text, index) => (encodings[index] ? [] : [index]));
+    if (rest.length) {
+      const splits = await splitter.encodeBatch(rest.map((index) => texts[index]));
+      rest.forEach((index, position) => (encodings[index] = idsOfSplit(splits[position])));
+    }
+    return encodings;
+  }
+
   return {
-    encodeBatch: (texts) => Promise.all(texts.map(encode)),
-    tokenToId: (token) => addedIds.get(token) ?? vocabulary.ids.get(token) ?? null,
+    encodeBatch,
+    tokenToId: (token) => addedIds.get(token) ?? vocabulary.idOf(token) ?? null,
   };
 }

@@ -2,8 +2,8 @@ import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelUnavailableError } from '../../../src/core/embedding/embedder.js';
+import { callTimeoutMs } from '../../../src/core/embedding/model-process.js';
 import {
-  callTimeoutMs,
   TransformersEmbedder,
   type TransformersEmbedderOptions,
 } from '../../../src/core/embedding/transformers-embedder.js';

@@ -29,7 +29,7 @@ function randomSequence(seed: number): () => number {
  * the <s> … </s> template, and added tokens. Rare characters are left out, so
  * that unknown characters (and runs of them) occur.
  */
-function unigramTokenizer(options: { byteFallback?: boolean } = {}) {
+function unigramTokenizer(options: { byteFallback?: boolean; prependScheme?: 'always' | 'first' } = {}) {
   const random = randomSequence(7);
   const pieces = new Map<string, number>();
   const characters = [...new Set([...ARTICLE_TEXT.normalize('NFKC').toLowerCase()])].filter((c) => !/\s/u.test(c));
@@ -46,6 +46,8 @@ function unigramTokenizer(options: { byteFallback?: boolean } = {}) {
   }
   for (const word of ['▁the', '▁of', '▁nvidia', '▁deepseek', '▁gpu', '▁how', '▁what', 'ing', 'ed', '▁a', 's'])
     pieces.set(word, -6 - Math.floor(random() * 3));
+  // Pieces whose JSON spelling has escapes.
+  for (const piece of ['▁"quoted"', 'back\\slash', '▁tab\there', '"']) pieces.set(piece, -7);
   pieces.set('▁', -3);
   const vocab: Array<[string, number]> = [
     ['<s>', 0],
@@ -74,6 +76,10 @@ function unigramTokenizer(options: { byteFallback?: boolean } = {}) {
       special(2, '</s>'),
       special(3, '<unk>'),
       special(vocab.length - 1, '<mask>', true),
+      // Added tokens that are not special: one matched in the normalized text, a whole word only;
+      // one that swallows the spaces after it.
+      { ...special(vocab.length, '[nvda]'), single_word: true, normalized: true, special: false },
+      { ...special(vocab.length + 1, '<br>'), rstrip: true, special: false },
     ],
     normalizer: {
       type: 'Sequence',
@@ -83,16 +89,28 @@ function unigramTokenizer(options: { byteFallback?: boolean } = {}) {
         { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' },
       ],
     },
-    pre_tokenizer: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
+    pre_tokenizer: {
+      type: 'Metaspace',
+      replacement: '▁',
+      prepend_scheme: options.prependScheme ?? 'always',
+      split: true,
+    },
     post_processor: XLM_ROBERTA_POST_PROCESSOR,
     decoder: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
     model: { type: 'Unigram', unk_id: 3, vocab, byte_fallback: options.byteFallback ?? false },
   };
 }
 
-async function writeTokenizer(definition: object): Promise<string> {
+/** Writes a tokenizer.json; `asciiOnly` spells every other character as a \u escape (as Python's json does). */
+async function writeTokenizer(definition: object, { asciiOnly = false } = {}): Promise<string> {
   const file = path.join(await tempDir('unigram-'), 'tokenizer.json');
-  writeFileSync(file, JSON.stringify(definition));
+  const json = JSON.stringify(definition, null, asciiOnly ? 2 : undefined);
+  writeFileSync(
+    file,
+    asciiOnly
+      ? json.replace(/[\u0080-\uffff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      : json,
+  );
   return file;
 }
 
@@ -107,14 +125,34 @@ const texts = [
   'tab\there, line\nbreak',
   '  leading and trailing  ',
   'a question that quotes <mask> and </s> literally',
+  '<s>',
+  '<mask>   and  <pad><unk>',
+  'NVIDIA is [NVDA], not x[nvda]x; [Nvda]s',
+  'line<br>   break <br>',
+  '＜mask＞ (a full-width spelling, which is no added token)',
+  'say "quoted" with a back\\slash and a\ttab "',
+  'a NUL \u0000 character, and\u0000\u0000inside a word',
   '',
   ' ',
   '中'.repeat(700),
 ];
 
-describe('given a SentencePiece Unigram tokenizer.json', () => {
+const variants = {
+  'a SentencePiece Unigram tokenizer.json': { definition: unigramTokenizer(), asciiOnly: false },
+  'one written with every non-ASCII character escaped, and indented': {
+    definition: unigramTokenizer(),
+    asciiOnly: true,
+  },
+  'one whose Metaspace prepends to the first piece only': {
+    definition: unigramTokenizer({ prependScheme: 'first' }),
+    asciiOnly: false,
+  },
+};
+
+describe.each(Object.keys(variants))('given %s', (variant) => {
   it('then every text gets the token ids and type ids that `tokenizers` gives, special tokens included', async () => {
-    const file = await writeTokenizer(unigramTokenizer());
+    const { definition, asciiOnly } = variants[variant as keyof typeof variants];
+    const file = await writeTokenizer(definition, { asciiOnly });
     const compact = compactUnigram(file)!;
     expect(compact).toBeDefined();
     const reference = Tokenizer.fromFile(file);
@@ -129,10 +167,12 @@ describe('given a SentencePiece Unigram tokenizer.json', () => {
       expect(mine[index]!.getTypeIds()).toEqual(theirs[index]!.getTypeIds());
       expect(mine[index]!.getLength()).toBe(theirs[index]!.getLength());
     });
-    for (const token of ['<pad>', '<mask>', '▁the', 'not a piece'])
+    for (const token of ['<pad>', '<mask>', '▁the', '▁"quoted"', 'not a piece'])
       expect(compact.tokenToId(token)).toBe(reference.tokenToId(token));
   });
+});
 
+describe('given a tokenizer.json the compact tokenizer does not cover', () => {
   it('then one with byte fallback, or a WordPiece tokenizer, is left to `tokenizers` whole', async () => {
     expect(compactUnigram(await writeTokenizer(unigramTokenizer({ byteFallback: true })))).toBeUndefined();
     const wordPiece = {
