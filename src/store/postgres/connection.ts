@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 // `pg` (~13 MiB resident) is loaded by the first pool, so a bot without DATABASE_URL never carries it.
 const require = createRequire(import.meta.url);
 let client: typeof pg | undefined;
-function pgClient(): typeof pg {
+export function pgClient(): typeof pg {
   client ??= require('pg') as typeof pg;
   return client;
 }

@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../../logger.js';
+import { pgClient } from './connection.js';
 
 /** The channel a commit of the shared corpus is announced on; its payload is the new version. */
 export const CORPUS_CHANNEL = 'article_bot_corpus';
@@ -54,7 +55,7 @@ export class VersionWatch {
 
   private listen(): void {
     if (this.stopped) return;
-    const client = new pg.Client({
+    const client = new (pgClient().Client)({
       connectionString: this.options.url,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,
