@@ -85,11 +85,20 @@ export const MEMORY_PARTS = [
   },
   { part: 'prom-client', process: 'bot', what: 'prom-client with the Node defaults (only with METRICS_PORT), alone' },
   { part: 'onnxruntime-node', process: 'model', what: 'onnxruntime-node imported' },
-  { part: 'onnxruntime session', process: 'model', what: 'the model loaded from its file path (arena off)' },
+  {
+    part: 'onnxruntime session',
+    process: 'model',
+    what: "the model's memory-mapped copy loaded (arena off): only the pages it touches are resident",
+  },
+  {
+    part: 'onnxruntime session (whole file)',
+    process: 'model',
+    what: 'for comparison: the weights file loaded whole (as the model process did before)',
+  },
   {
     part: 'tokenizer',
     process: 'model',
-    what: "the tokenizer: the Unigram vocabulary held compactly, tokenizers' normalizer and pre-tokenizer",
+    what: 'the tokenizer: the Unigram vocabulary in typed arrays; a one-piece tokenizers copy normalizes, pre-tokenizes and splits added tokens',
   },
   {
     part: 'tokenizers tokenizer',
