@@ -230,10 +230,15 @@ export class ModelProcess {
       this.watchOldestCall();
       this.setReferenced(child, true);
       child.send({ type, id, ...payload }, (error) => {
-        if (!error || !this.pending.has(id)) return;
-        this.pending.delete(id);
-        this.watchOldestCall();
-        reject(error);
+        // A send fails when the process has just died (EPIPE) before its exit was seen: the same
+        // outage, so it is retired now, and the next call starts a new one rather than writing to it.
+        if (error)
+          this.retire(
+            child,
+            new ModelUnavailableError(`the embedding model process could not be reached: ${error.message}`, {
+              cause: error,
+            }),
+          );
       });
     }).finally(() => {
       if (this.pending.size === 0) this.setReferenced(child, false);
