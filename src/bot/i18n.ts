@@ -35,14 +35,21 @@ export const COMMAND_NAMES = {
   paragraph: '段落',
 } as const;
 
-/** A table's texts in traditional characters (Taiwan), under the same keys. */
-async function inTraditional<Key extends string>(table: Readonly<Record<Key, string>>): Promise<Record<Key, string>> {
-  const keys = Object.keys(table) as Key[];
-  const converted = await toTaiwan(keys.map((key) => table[key]));
-  return Object.fromEntries(keys.map((key, index) => [key, converted[index]])) as Record<Key, string>;
+/** Tables' texts in traditional characters (Taiwan), under the same keys: converted together, in one pass. */
+async function inTraditional<Key extends string>(
+  ...tables: ReadonlyArray<Readonly<Record<Key, string>>>
+): Promise<Array<Record<Key, string>>> {
+  const entries = tables.map((table) => Object.entries(table) as Array<[Key, string]>);
+  const converted = await toTaiwan(entries.flat().map(([, text]) => text));
+  let next = 0;
+  return entries.map(
+    (pairs) => Object.fromEntries(pairs.map(([key]) => [key, converted[next++]])) as Record<Key, string>,
+  );
 }
-const traditional = await inTraditional(simplified);
-const traditionalNames = await inTraditional(COMMAND_NAMES);
+const [traditional, traditionalNames] = (await inTraditional<string>(simplified, COMMAND_NAMES)) as [
+  Record<MessageKey, string>,
+  Record<keyof typeof COMMAND_NAMES, string>,
+];
 const toSimplified = scriptConverter('tw', 'cn');
 // Which script a text is in: character by character is enough to count what would change.
 const toTraditionalCharacters = traditionalCharacters();

@@ -17,6 +17,7 @@ import type * as OnnxProto from 'onnx-proto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { TransformersEmbedderOptions } from '../../src/core/embedding/transformers-embedder.js';
 
 // onnx-proto is CommonJS (`module.exports = { onnx }`), so Node's ESM loader only exposes a
 // default export. createRequire keeps this independent of esModuleInterop settings.
@@ -460,4 +461,16 @@ export async function createTinyModel(dir: string, options: TinyModelOptions = {
     writeFile(path.join(dir, 'onnx', 'model_quantized.onnx'), onnxBytes),
   ]);
   return dir;
+}
+
+/** How the tests load a model directory made here: from its own files, quantized, with no prefixes. */
+export function localModelOptions(directory: string): TransformersEmbedderOptions {
+  return {
+    model: directory,
+    isLocalDirectory: true,
+    cacheDir: directory,
+    quantized: true,
+    queryPrefix: '',
+    passagePrefix: '',
+  };
 }

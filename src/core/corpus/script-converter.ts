@@ -193,18 +193,11 @@ export async function toTaiwan(texts: readonly string[]): Promise<string[]> {
   ]);
   const present = new Set<number>();
   for (const text of texts) for (let at = 0; at < text.length; at++) present.add(text.charCodeAt(at));
-  const normalization = compatibility();
-  const segmentation = new PhraseTable([STPhrases, STRegionalPhrases], present);
-  const chain = [
+  const convert = configured(new PhraseTable([STPhrases, STRegionalPhrases], present), [
     new PhraseTable([STPhrases, STRegionalPhrases, STCharacters], present),
     new PhraseTable([TWVariantsPhrases, TWVariants]),
-  ];
-  return texts.map((text) =>
-    segmentation
-      .segment(normalization.convert(text))
-      .map((piece) => chain.reduce((converted, step) => step.convert(converted), piece))
-      .join(''),
-  );
+  ]);
+  return texts.map(convert);
 }
 
 /**

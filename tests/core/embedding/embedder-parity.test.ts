@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createE5ShapeModel } from '../../../bench/e5-shape-model.js';
 import { TransformersEmbedder } from '../../../src/core/embedding/transformers-embedder.js';
 import { ARTICLE_TEXT, makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../../support/fixtures.js';
+import { localModelOptions } from '../../support/tiny-model.js';
 
 /**
  * The model process runs onnxruntime and Hugging Face's tokenizer directly; the
@@ -74,12 +75,7 @@ describe.each(['the tiny test model (WordPiece)', 'a small e5-shaped model (Unig
     const directory = models[name]!;
     const reference = await referenceOf(directory);
     const embedder = await TransformersEmbedder.load({
-      model: directory,
-      isLocalDirectory: true,
-      cacheDir: directory,
-      quantized: true,
-      queryPrefix: '',
-      passagePrefix: '',
+      ...localModelOptions(directory),
     });
     try {
       expect(await embedder.countTokens(texts, 'passage')).toEqual(reference.counts);

@@ -17,6 +17,7 @@ import { mappedWeightsFile } from '../../../src/core/embedding/mapped-weights.js
 import { DATA_ALIGNMENT, externalizeInitializers } from '../../../src/core/embedding/onnx-external-data.mjs';
 import { TransformersEmbedder } from '../../../src/core/embedding/transformers-embedder.js';
 import { capturingLogger, makeTinyModel, removeTempDirs, tempDir } from '../../support/fixtures.js';
+import { localModelOptions } from '../../support/tiny-model.js';
 
 /**
  * The model process loads a copy of the weights whose large initializers are
@@ -46,12 +47,7 @@ const mappedFiles = (directory: string) =>
 
 async function vectorsOf(directory: string, mapWeightsFromBytes: number) {
   const embedder = await TransformersEmbedder.load({
-    model: directory,
-    isLocalDirectory: true,
-    cacheDir: directory,
-    quantized: true,
-    queryPrefix: '',
-    passagePrefix: '',
+    ...localModelOptions(directory),
     mapWeightsFromBytes,
   });
   try {
@@ -160,12 +156,7 @@ describe('given a mapped model whose process dies', () => {
   it('then the process started again loads the mapped copy too', async () => {
     const directory = await makeTinyModel();
     const embedder = await TransformersEmbedder.load({
-      model: directory,
-      isLocalDirectory: true,
-      cacheDir: directory,
-      quantized: true,
-      queryPrefix: '',
-      passagePrefix: '',
+      ...localModelOptions(directory),
       mapWeightsFromBytes: 0,
     });
     try {
