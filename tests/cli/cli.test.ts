@@ -1,37 +1,22 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeHub } from '../support/fake-hub.js';
 import { makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../support/fixtures.js';
-
-const run = promisify(execFile);
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+import { runCli } from '../support/processes.js';
 
 let modelDir: string;
 let indexDir: string;
 
 /** Runs a CLI as a user would, with only the settings given (no .env from the developer's checkout). */
 async function cli(script: string, args: string[], env: Record<string, string> = {}) {
-  const cwd = await tempDir('cli-cwd-');
-  try {
-    const { stdout, stderr } = await run(TSX, [path.join(PROJECT_ROOT, 'src', 'cli', script), ...args], {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        CORPUS_PATH: path.join(PROJECT_ROOT, 'corpus'),
-        EMBEDDING_MODEL: modelDir,
-        INDEX_DIR: indexDir,
-        LOG_FORMAT: 'json',
-        ...env,
-      },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
+  return runCli(script, args, {
+    HOME: process.env.HOME ?? '',
+    CORPUS_PATH: path.join(PROJECT_ROOT, 'corpus'),
+    EMBEDDING_MODEL: modelDir,
+    INDEX_DIR: indexDir,
+    LOG_FORMAT: 'json',
+    ...env,
+  });
 }
 
 beforeAll(async () => {

@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyOfCorpus, makeTinyModel, PROJECT_ROOT, removeTempDirs, tempDir } from '../support/fixtures.js';
+import { copyOfCorpus, makeTinyModel, removeTempDirs, tempDir } from '../support/fixtures.js';
+import { runCli } from '../support/processes.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { articlePage, page, startWebServer, type WebServer } from '../support/web-server.js';
 
-const run = promisify(execFile);
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 const TITLE = 'DeepSeek为何能血洗美股';
 
 let modelDir: string;
@@ -20,25 +17,15 @@ let web: WebServer;
 const corpus = (args: string[], env: Record<string, string> = {}) => cli('corpus-cli.ts', args, env);
 
 async function cli(script: string, args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(TSX, [path.join(PROJECT_ROOT, 'src', 'cli', script), ...args], {
-      cwd: await tempDir('cli-cwd-'),
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        CORPUS_PATH: corpusPath,
-        EMBEDDING_MODEL: modelDir,
-        INDEX_DIR: indexDir,
-        LOG_LEVEL: 'warn',
-        ALLOW_PRIVATE_URLS: 'true',
-        ...env,
-      },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
+  return runCli(script, args, {
+    HOME: process.env.HOME ?? '',
+    CORPUS_PATH: corpusPath,
+    EMBEDDING_MODEL: modelDir,
+    INDEX_DIR: indexDir,
+    LOG_LEVEL: 'warn',
+    ALLOW_PRIVATE_URLS: 'true',
+    ...env,
+  });
 }
 
 beforeAll(async () => {

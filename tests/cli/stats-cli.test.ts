@@ -1,30 +1,17 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QuestionLog } from '../../src/store/question-log.js';
-import { PROJECT_ROOT, removeTempDirs, tempDir } from '../support/fixtures.js';
+import { removeTempDirs, tempDir } from '../support/fixtures.js';
+import { runCli } from '../support/processes.js';
 
-const run = promisify(execFile);
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 let dataDir: string;
 
 /** `npm run stats -- …` as a user runs it, with only DATA_DIR set. */
 async function stats(args: string[]) {
-  const cwd = await tempDir('cli-cwd-');
-  try {
-    const { stdout, stderr } = await run(TSX, [path.join(PROJECT_ROOT, 'src', 'cli', 'stats-cli.ts'), ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, DATA_DIR: dataDir, LOG_FORMAT: 'json' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
+  return runCli('stats-cli.ts', args, { DATA_DIR: dataDir, LOG_FORMAT: 'json' });
 }
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { PROJECT_ROOT, tempDir } from './fixtures.js';
 
 /** A line of a Node stack trace. */
@@ -82,4 +83,31 @@ export async function runScript(
   }
 
   return { child, stdout: () => stdout, stderr: () => stderr, exited, waitForStderr };
+}
+
+/** How a command-line program ended: its exit code and everything it printed. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `npm run <cli> -- …` as a user runs it (tsx on src/cli/<script>), in an
+ * empty directory so that no developer's .env is read, and with only the
+ * settings given; to its end, failing or not.
+ */
+export async function runCli(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  const cwd = await tempDir('cli-cwd-');
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'),
+      [path.join(PROJECT_ROOT, 'src', 'cli', script), ...args],
+      { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env } },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as CliResult;
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
 }
